@@ -1,0 +1,164 @@
+//! Context words: whole words near a match, or tokens of the field name it sits in, that make a
+//! match more (or less) likely to be personal data.
+
+use crate::rules::ContextSpec;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+#[derive(Debug)]
+pub struct Context {
+    positive: Option<AhoCorasick>,
+    negative: Option<AhoCorasick>,
+    key_words: Vec<String>,
+    window: usize,
+}
+
+/// What the surroundings of a match say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    None,
+    Raise,
+    Lower,
+}
+
+fn automaton(words: &[String]) -> Option<AhoCorasick> {
+    if words.is_empty() {
+        return None;
+    }
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(words)
+        .ok()
+}
+
+impl Context {
+    pub fn new(spec: &ContextSpec) -> Self {
+        Context {
+            positive: automaton(&spec.words),
+            negative: automaton(&spec.negative_words),
+            key_words: spec.words.iter().map(|w| w.to_ascii_lowercase()).collect(),
+            window: spec.window,
+        }
+    }
+
+    /// Looks at `window` bytes either side of `text[start..end]` and at the field name `key`.
+    pub fn signal(&self, text: &str, start: usize, end: usize, key: Option<&str>) -> Signal {
+        if self.positive.is_none() && self.negative.is_none() {
+            return Signal::None;
+        }
+        let lo = floor_boundary(text, start.saturating_sub(self.window));
+        let hi = ceil_boundary(text, (end + self.window).min(text.len()));
+        let windows = [(lo, start), (end, hi)];
+        if let Some(neg) = &self.negative {
+            if windows.iter().any(|&(a, b)| has_word(neg, text, a, b)) {
+                return Signal::Lower;
+            }
+        }
+        if let Some(pos) = &self.positive {
+            if windows.iter().any(|&(a, b)| has_word(pos, text, a, b)) {
+                return Signal::Raise;
+            }
+            if key.is_some_and(|k| key_tokens(k).any(|t| self.key_words.iter().any(|w| *w == t))) {
+                return Signal::Raise;
+            }
+        }
+        Signal::None
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// A match of `ac` inside `text[a..b]` with no word character right before or after it.
+fn has_word(ac: &AhoCorasick, text: &str, a: usize, b: usize) -> bool {
+    let bytes = text.as_bytes();
+    ac.find_iter(&bytes[a..b]).any(|m| {
+        let (s, e) = (a + m.start(), a + m.end());
+        (s == 0 || !is_word_byte(bytes[s - 1])) && (e >= bytes.len() || !is_word_byte(bytes[e]))
+    })
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Lowercase tokens of a field name: `client_ip` → `client`, `ip`; `phoneNumber` → `phone`,
+/// `number`; and the whole name.
+pub fn key_tokens(key: &str) -> impl Iterator<Item = String> + '_ {
+    let mut tokens = vec![key.to_lowercase()];
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in key.chars() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                tokens.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !cur.is_empty() {
+            tokens.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        tokens.push(cur);
+    }
+    tokens.into_iter()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(words: &[&str], neg: &[&str]) -> Context {
+        Context::new(&ContextSpec {
+            words: words.iter().map(|s| s.to_string()).collect(),
+            negative_words: neg.iter().map(|s| s.to_string()).collect(),
+            window: 20,
+        })
+    }
+
+    #[test]
+    fn whole_words_in_window() {
+        let c = ctx(&["phone", "tel"], &["order"]);
+        let t = "my Phone: 555 0100";
+        assert_eq!(c.signal(t, 10, 18, None), Signal::Raise);
+        let t = "my telephone 555 0100";
+        assert_eq!(c.signal(t, 13, 21, None), Signal::None, "tel inside telephone");
+        let t = "order 555 0100";
+        assert_eq!(c.signal(t, 6, 14, None), Signal::Lower);
+        let far = format!("phone {} 555 0100", "x".repeat(40));
+        assert_eq!(c.signal(&far, far.len() - 8, far.len(), None), Signal::None);
+    }
+
+    #[test]
+    fn field_name_tokens() {
+        let c = ctx(&["ip", "phone"], &[]);
+        assert_eq!(c.signal("1.2.3.4", 0, 7, Some("client_ip")), Signal::Raise);
+        assert_eq!(c.signal("1.2.3.4", 0, 7, Some("phoneNumber")), Signal::Raise);
+        assert_eq!(c.signal("1.2.3.4", 0, 7, Some("zip")), Signal::None);
+        let toks: Vec<_> = key_tokens("userIPAddress_v2").collect();
+        assert!(toks.contains(&"user".to_string()) && toks.contains(&"v2".to_string()));
+    }
+
+    #[test]
+    fn windows_respect_utf8() {
+        let c = ctx(&["tél"], &[]);
+        let t = "é".repeat(30) + " 0612345678";
+        let s = t.len() - 10;
+        assert_eq!(c.signal(&t, s, t.len(), None), Signal::None);
+    }
+}

@@ -1,0 +1,256 @@
+//! The matcher: anchors → regions → regex → boundary and validator → overlaps → context.
+
+use super::context::{Context, Signal};
+use super::validators::{ValidationEnv, Verdict};
+use crate::findings::Confidence;
+use crate::rules::{Rule, RuleSet};
+use aho_corasick::AhoCorasick;
+use memchr::memmem;
+
+/// A validated match inside one string; offsets are bytes of that string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    pub rule: usize,
+    pub start: usize,
+    pub end: usize,
+    pub confidence: Confidence,
+    pub normalized: String,
+}
+
+/// Per-thread buffers reused across calls, so detection does not allocate per string.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    next: Vec<usize>,
+    candidates: Vec<Match>,
+}
+
+/// Compiled rules plus the tables that drive the single anchor pass.
+#[derive(Debug)]
+pub struct Detector {
+    rules: Vec<Rule>,
+    contexts: Vec<Context>,
+    by_byte: Vec<Vec<usize>>,
+    is_anchor: [bool; 256],
+    literals: Option<(AhoCorasick, Vec<usize>)>,
+    ascii_escape: memmem::Finder<'static>,
+    env: ValidationEnv,
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+impl Detector {
+    pub fn new(rules: RuleSet, env: ValidationEnv) -> Self {
+        let rules: Vec<Rule> = rules.rules().to_vec();
+        let mut by_byte = vec![Vec::new(); 256];
+        let mut is_anchor = [false; 256];
+        let mut lits = Vec::new();
+        let mut lit_rule = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            for b in 0..256 {
+                if r.anchor_bytes[b] {
+                    by_byte[b].push(i);
+                    is_anchor[b] = true;
+                }
+            }
+            for l in &r.anchor_literals {
+                lits.push(l.clone());
+                lit_rule.push(i);
+            }
+        }
+        let literals = if lits.is_empty() {
+            None
+        } else {
+            let ac = AhoCorasick::new(&lits).expect("literal anchors compile");
+            Some((ac, lit_rule))
+        };
+        Detector {
+            contexts: rules.iter().map(|r| Context::new(&r.context)).collect(),
+            rules,
+            by_byte,
+            is_anchor,
+            literals,
+            ascii_escape: memmem::Finder::new(b"\\u00").into_owned(),
+            env,
+        }
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Cheap test on raw (still JSON-escaped) bytes: can decoding them yield a match?
+    /// True when an anchor byte or literal occurs, or a `\u00XX` escape hides an ASCII byte.
+    pub fn may_contain(&self, raw: &[u8]) -> bool {
+        if raw.iter().any(|&b| self.is_anchor[usize::from(b)]) {
+            return true;
+        }
+        if let Some((ac, _)) = &self.literals {
+            if ac.is_match(raw) {
+                return true;
+            }
+        }
+        self.ascii_escape
+            .find_iter(raw)
+            .any(|i| raw.get(i + 4).is_some_and(|&b| (b'0'..=b'7').contains(&b)))
+    }
+
+    /// Appends to `out` the matches in `text`, sorted by start. `key` is the name of the field
+    /// holding `text` (a JSON key or column name), used as context.
+    pub fn detect(&self, text: &str, key: Option<&str>, scratch: &mut Scratch, out: &mut Vec<Match>) {
+        scratch.next.clear();
+        scratch.next.resize(self.rules.len(), 0);
+        scratch.candidates.clear();
+        let bytes = text.as_bytes();
+        for (p, &b) in bytes.iter().enumerate() {
+            if !self.is_anchor[usize::from(b)] {
+                continue;
+            }
+            for &r in &self.by_byte[usize::from(b)] {
+                if p >= scratch.next[r] {
+                    self.run_rule(r, text, p, p + 1, scratch);
+                }
+            }
+        }
+        if let Some((ac, lit_rule)) = &self.literals {
+            for m in ac.find_overlapping_iter(text) {
+                let r = lit_rule[m.pattern().as_usize()];
+                if m.start() >= scratch.next[r] {
+                    self.run_rule(r, text, m.start(), m.end(), scratch);
+                }
+            }
+        }
+        if scratch.candidates.is_empty() {
+            return;
+        }
+        let first = out.len();
+        self.resolve_overlaps(&mut scratch.candidates, out);
+        for m in &mut out[first..] {
+            m.confidence = match self.contexts[m.rule].signal(text, m.start, m.end, key) {
+                Signal::Raise => m.confidence.raised(),
+                Signal::Lower => m.confidence.lowered(),
+                Signal::None => m.confidence,
+            };
+        }
+        out[first..].sort_by_key(|m| (m.start, m.end, m.rule));
+    }
+
+    /// Grows the anchor into its region and searches the region with rule `r`.
+    fn run_rule(&self, r: usize, text: &str, a_start: usize, a_end: usize, scratch: &mut Scratch) {
+        let rule = &self.rules[r];
+        let bytes = text.as_bytes();
+        let (rs, re) = match &rule.charset {
+            Some(cs) => {
+                let floor = scratch.next[r];
+                let mut s = a_start;
+                while s > floor && cs[usize::from(bytes[s - 1])] {
+                    s -= 1;
+                }
+                let mut e = a_end;
+                while e < bytes.len() && cs[usize::from(bytes[e])] {
+                    e += 1;
+                }
+                (s, e)
+            }
+            None => (0, bytes.len()),
+        };
+        scratch.next[r] = scratch.next[r].max(re);
+        let region = &text[rs..re];
+        if !rule.region_contains.is_empty()
+            && !rule.region_contains.iter().any(|l| region.contains(l.as_str()))
+        {
+            return;
+        }
+        let mut pos = rs;
+        while pos < re {
+            let Some(m) = rule.regex.find(&text[pos..re]) else {
+                break;
+            };
+            let (ms, me) = (pos + m.start(), pos + m.end());
+            if ms == me {
+                pos = next_boundary(text, ms + 1);
+                continue;
+            }
+            if let Some(end) = self.accept_longest(r, text, ms, me, rs..re, &mut scratch.candidates) {
+                pos = end;
+                continue;
+            }
+            // Rejected: try again from the next token inside the candidate.
+            let mut p = ms + 1;
+            while p < re && is_word(bytes[p - 1]) && is_word(bytes[p]) {
+                p += 1;
+            }
+            pos = next_boundary(text, p);
+        }
+    }
+
+    /// Accepts `text[ms..me]`, or failing that the longest shorter prefix ending at a token end
+    /// that the regex still matches in full (`555-123-4567 2024` → `555-123-4567`).
+    fn accept_longest(
+        &self,
+        r: usize,
+        text: &str,
+        ms: usize,
+        me: usize,
+        region: std::ops::Range<usize>,
+        out: &mut Vec<Match>,
+    ) -> Option<usize> {
+        let rule = &self.rules[r];
+        let bytes = text.as_bytes();
+        let mut end = me;
+        loop {
+            if end == me || rule.full_regex.is_match(&text[ms..end]) {
+                if let Some(v) = self.accept(rule, text, ms, end, region.clone()) {
+                    out.push(Match {
+                        rule: r,
+                        start: ms,
+                        end,
+                        confidence: v.confidence.unwrap_or(rule.confidence),
+                        normalized: v.normalized,
+                    });
+                    return Some(end);
+                }
+            }
+            // The next shorter cut: a word byte followed by a non-word byte.
+            end = (ms + 1..end)
+                .rev()
+                .find(|&c| is_word(bytes[c - 1]) && !is_word(bytes[c]))?;
+        }
+    }
+
+    fn accept(&self, rule: &Rule, text: &str, s: usize, e: usize, region: std::ops::Range<usize>) -> Option<Verdict> {
+        let bytes = text.as_bytes();
+        if (s > 0 && is_word(bytes[s - 1])) || (e < bytes.len() && is_word(bytes[e])) {
+            return None;
+        }
+        match rule.validator {
+            Some(v) => v.check(text, s..e, region, &self.env),
+            None => Some(Verdict::new(text[s..e].to_string())),
+        }
+    }
+
+    /// Keeps the best of overlapping candidates: higher priority, then longer, then earlier.
+    fn resolve_overlaps(&self, cands: &mut Vec<Match>, out: &mut Vec<Match>) {
+        let first = out.len();
+        cands.sort_by(|a, b| {
+            let pa = self.rules[a.rule].priority;
+            let pb = self.rules[b.rule].priority;
+            pb.cmp(&pa)
+                .then((b.end - b.start).cmp(&(a.end - a.start)))
+                .then(a.start.cmp(&b.start))
+        });
+        for c in cands.drain(..) {
+            if out[first..].iter().all(|k| c.end <= k.start || c.start >= k.end) {
+                out.push(c);
+            }
+        }
+    }
+}
+
+fn next_boundary(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}

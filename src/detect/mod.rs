@@ -1,0 +1,12 @@
+//! The detection engine: finds rule matches in one decoded string (a JSON string value or a
+//! text line). One pass over the bytes finds anchor bytes / literals; each anchor is grown into
+//! the run of bytes the rule's matches can contain, and only that run goes through the regex,
+//! the boundary check and the validator. Overlapping matches are resolved by priority, then
+//! context words and the field name adjust confidence.
+
+mod context;
+mod engine;
+pub mod validators;
+
+pub use engine::{Detector, Match, Scratch};
+pub use validators::{ValidationEnv, Validator, Verdict};

@@ -1,0 +1,154 @@
+//! Payment cards: 13–19 digits, consistent grouping, Luhn checksum and a known issuer
+//! prefix with a length that issuer uses (Mastercard 2-series included).
+
+use super::Verdict;
+
+pub fn check(candidate: &str) -> Option<Verdict> {
+    let digits: Vec<u8> = candidate.bytes().filter(u8::is_ascii_digit).collect();
+    if !(13..=19).contains(&digits.len()) || !grouping_ok(candidate) {
+        return None;
+    }
+    if digits.iter().all(|&d| d == digits[0]) || !luhn_valid(&digits) {
+        return None;
+    }
+    card_brand(&digits)?;
+    Some(Verdict::new(String::from_utf8(digits).ok()?))
+}
+
+/// Either no separators, or one kind of separator (space or dash) between groups of 4–6 digits
+/// (the last group 1–6), as people write `4111 1111 1111 1111` or `3782-822463-10005`.
+fn grouping_ok(candidate: &str) -> bool {
+    let has_space = candidate.contains(' ');
+    let has_dash = candidate.contains('-');
+    if has_space && has_dash {
+        return false;
+    }
+    if !has_space && !has_dash {
+        return true;
+    }
+    let sep = if has_space { ' ' } else { '-' };
+    let groups: Vec<&str> = candidate.split(sep).collect();
+    let last = groups.len() - 1;
+    groups.iter().enumerate().all(|(i, g)| {
+        let n = g.len();
+        if i == last {
+            (1..=6).contains(&n)
+        } else {
+            (4..=6).contains(&n)
+        }
+    })
+}
+
+/// The Luhn (mod 10) checksum over ASCII digits given as bytes `b'0'..=b'9'`.
+pub fn luhn_valid(digits: &[u8]) -> bool {
+    let mut sum = 0u32;
+    for (i, &d) in digits.iter().rev().enumerate() {
+        let mut v = u32::from(d - b'0');
+        if i % 2 == 1 {
+            v *= 2;
+            if v > 9 {
+                v -= 9;
+            }
+        }
+        sum += v;
+    }
+    sum % 10 == 0
+}
+
+/// Issuer by prefix range and the lengths it issues (ISO/IEC 7812 IIN ranges as published by
+/// the networks). Returns `None` for numbers no network issues.
+pub fn card_brand(digits: &[u8]) -> Option<&'static str> {
+    let len = digits.len();
+    let prefix = |n: usize| -> u32 {
+        digits[..n]
+            .iter()
+            .fold(0, |acc, &d| acc * 10 + u32::from(d - b'0'))
+    };
+    let (p2, p3, p4, p6) = (prefix(2), prefix(3), prefix(4), prefix(6));
+    let brands: [(&str, bool, &[usize]); 12] = [
+        ("visa", digits[0] == b'4', &[13, 16, 19]),
+        ("amex", p2 == 34 || p2 == 37, &[15]),
+        ("mastercard", (51..=55).contains(&p2) || (2221..=2720).contains(&p4), &[16]),
+        ("mir", (2200..=2204).contains(&p4), &[16, 17, 18, 19]),
+        (
+            "discover",
+            p4 == 6011 || (644..=649).contains(&p3) || p2 == 65 || (622126..=622925).contains(&p6),
+            &[16, 17, 18, 19],
+        ),
+        ("jcb", (3528..=3589).contains(&p4), &[16, 17, 18, 19]),
+        (
+            "diners",
+            (300..=305).contains(&p3) || p4 == 3095 || p2 == 36 || p2 == 38 || p2 == 39,
+            &[14, 15, 16, 17, 18, 19],
+        ),
+        ("unionpay", p2 == 62 || (8100..=8171).contains(&p4), &[16, 17, 18, 19]),
+        (
+            "maestro",
+            [5018, 5020, 5038, 5893, 6304, 6759, 6761, 6762, 6763].contains(&p4),
+            &[13, 14, 15, 16, 17, 18, 19],
+        ),
+        ("rupay", p2 == 60 || p3 == 508 || p2 == 81 || p2 == 82, &[16]),
+        ("troy", p4 == 9792, &[16]),
+        ("verve", (506099..=506198).contains(&p6) || (650002..=650027).contains(&p6), &[16, 18, 19]),
+    ];
+    brands
+        .iter()
+        .find(|(_, matches, lens)| *matches && lens.contains(&len))
+        .map(|(name, _, _)| *name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_valid_cards_of_each_brand() {
+        for (n, brand) in [
+            ("4111111111111111", "visa"),
+            ("4222222222222", "visa"),
+            ("5555555555554444", "mastercard"),
+            ("2223003122003222", "mastercard"),
+            ("2720999999999996", "mastercard"),
+            ("378282246310005", "amex"),
+            ("6011111111111117", "discover"),
+            ("3530111333300000", "jcb"),
+            ("36227206271667", "diners"),
+            ("6200000000000005", "unionpay"),
+            ("2200000000000004", "mir"),
+        ] {
+            assert!(check(n).is_some(), "{n}");
+            assert_eq!(card_brand(n.as_bytes()), Some(brand), "{n}");
+        }
+    }
+
+    #[test]
+    fn accepts_grouped_forms() {
+        assert!(check("4111 1111 1111 1111").is_some());
+        assert!(check("4111-1111-1111-1111").is_some());
+        assert!(check("3782-822463-10005").is_some());
+        assert_eq!(check("5555 5555 5555 4444").unwrap().normalized, "5555555555554444");
+    }
+
+    #[test]
+    fn rejects_invalid() {
+        for n in [
+            "4111111111111112",    // Luhn
+            "1234567812345670",    // Luhn ok, no issuer starts with 1
+            "1700000000008",       // unix millis shape, Luhn-valid, no issuer
+            "0000000000000000",    // all zeros
+            "4111 1111-1111 1111", // mixed separators
+            "41 11 11 11 11 11 11 11", // groups of 2
+            "555555555555444",     // Mastercard needs 16 digits
+            "2721000000000004",    // just past the 2-series range
+            "411111111111",        // 12 digits
+        ] {
+            assert!(check(n).is_none(), "{n}");
+        }
+    }
+
+    #[test]
+    fn luhn_known_values() {
+        assert!(luhn_valid(b"79927398713"));
+        assert!(!luhn_valid(b"79927398710"));
+    }
+}

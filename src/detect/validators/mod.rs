@@ -1,0 +1,96 @@
+//! Validators: plain functions that accept or reject a regex candidate, looking at the candidate
+//! and its surroundings, and give the normalized value that fingerprints are computed from.
+
+mod card;
+mod email;
+mod ip;
+mod phone;
+
+pub use card::{card_brand, luhn_valid};
+pub use phone::{parse_regions, PhoneRegions};
+
+use crate::findings::Confidence;
+use std::ops::Range;
+
+/// What a validator says about an accepted candidate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The canonical form of the value (lowercased email, E.164 phone, digits of a card).
+    pub normalized: String,
+    /// Replaces the rule's base confidence when set.
+    pub confidence: Option<Confidence>,
+}
+
+impl Verdict {
+    pub fn new(normalized: String) -> Self {
+        Verdict {
+            normalized,
+            confidence: None,
+        }
+    }
+}
+
+/// Settings validators need (phone regions).
+#[derive(Debug, Clone)]
+pub struct ValidationEnv {
+    pub phone_regions: PhoneRegions,
+}
+
+impl Default for ValidationEnv {
+    fn default() -> Self {
+        ValidationEnv {
+            phone_regions: PhoneRegions::default(),
+        }
+    }
+}
+
+/// The validators a rule can name in its `validator` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validator {
+    Email,
+    Ipv4,
+    Ipv6,
+    PaymentCard,
+    Phone,
+}
+
+impl Validator {
+    pub const ALL: [Validator; 5] = [
+        Validator::Email,
+        Validator::Ipv4,
+        Validator::Ipv6,
+        Validator::PaymentCard,
+        Validator::Phone,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Validator::Email => "email",
+            Validator::Ipv4 => "ipv4",
+            Validator::Ipv6 => "ipv6",
+            Validator::PaymentCard => "payment_card",
+            Validator::Phone => "phone",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.name() == name)
+    }
+
+    /// Checks `text[span]`; `region` is the run of charset bytes the candidate was found in.
+    pub fn check(
+        self,
+        text: &str,
+        span: Range<usize>,
+        region: Range<usize>,
+        env: &ValidationEnv,
+    ) -> Option<Verdict> {
+        match self {
+            Validator::Email => email::check(text, span, region),
+            Validator::Ipv4 => ip::check_v4(text, span, region),
+            Validator::Ipv6 => ip::check_v6(text, span, region),
+            Validator::PaymentCard => card::check(&text[span]),
+            Validator::Phone => phone::check(&text[span], &env.phone_regions),
+        }
+    }
+}

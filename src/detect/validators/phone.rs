@@ -1,0 +1,257 @@
+//! Phone numbers, validated against libphonenumber's metadata (the `phonenumber` crate).
+//! `+`-prefixed numbers are validated for whatever region their country code names; national
+//! numbers are tried against a list of default regions (`--region`). Shape checks come first,
+//! so dates, decimals, version strings and times are rejected before any parsing.
+
+use super::Verdict;
+use crate::findings::Confidence;
+use phonenumber::country::Id;
+use phonenumber::metadata::DATABASE;
+use phonenumber::Mode;
+
+/// Regions national-format numbers are tried against, in order.
+#[derive(Debug, Clone)]
+pub struct PhoneRegions(pub Vec<Id>);
+
+/// NANP, UK, DE, FR, ES, IT, NL, BR, IN, JP.
+pub const DEFAULT_REGIONS: &str = "US,GB,DE,FR,ES,IT,NL,BR,IN,JP";
+
+impl Default for PhoneRegions {
+    fn default() -> Self {
+        parse_regions(DEFAULT_REGIONS).expect("default regions are valid")
+    }
+}
+
+/// Parses a comma-separated list of ISO 3166 region codes (`US,GB,DE`).
+pub fn parse_regions(list: &str) -> Result<PhoneRegions, String> {
+    let mut out = Vec::new();
+    for code in list.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        let id: Id = code
+            .to_ascii_uppercase()
+            .parse()
+            .map_err(|_| format!("unknown region code '{code}'"))?;
+        out.push(id);
+    }
+    Ok(PhoneRegions(out))
+}
+
+pub fn check(candidate: &str, regions: &PhoneRegions) -> Option<Verdict> {
+    let shape = Shape::of(candidate)?;
+    if !shape.plus && shape.groups == 1 && looks_like_unix_time(candidate) {
+        return None;
+    }
+    // libphonenumber's parser is external code; a panic on odd input must not end the scan.
+    let number = std::panic::catch_unwind(|| parse_valid(candidate, shape.plus, regions)).ok()??;
+    let normalized = number.format().mode(Mode::E164).to_string();
+    let confidence = if shape.plus || shape.groups > 1 {
+        None
+    } else {
+        // A bare run of digits is as likely an id as a phone number.
+        Some(Confidence::Low)
+    };
+    Some(Verdict {
+        normalized,
+        confidence,
+    })
+}
+
+fn parse_valid(candidate: &str, plus: bool, regions: &PhoneRegions) -> Option<phonenumber::PhoneNumber> {
+    if plus {
+        let n = phonenumber::parse(None, candidate).ok()?;
+        return phonenumber::is_valid(&n).then_some(n);
+    }
+    regions.0.iter().find_map(|&id| {
+        let n = phonenumber::parse(Some(id), candidate).ok()?;
+        (phonenumber::is_valid(&n) && national_prefix_ok(&n, candidate)).then_some(n)
+    })
+}
+
+/// libphonenumber's "national prefix present if required": where a region's formatting rule for
+/// this number includes the trunk prefix (`0` in GB, DE, FR…) and does not mark it optional, a
+/// national-format number must be written with it. `1685211392` is not a UK number as written;
+/// `01685 211392` is.
+fn national_prefix_ok(n: &phonenumber::PhoneNumber, written: &str) -> bool {
+    let Some(meta) = n.metadata(&DATABASE) else {
+        return false;
+    };
+    let Some(prefix) = meta.national_prefix().filter(|p| !p.is_empty()) else {
+        return true;
+    };
+    let nsn = n.national().value().to_string();
+    let format = meta.formats().iter().find(|f| {
+        let leading_ok = f
+            .leading_digits()
+            .last()
+            .is_none_or(|re| re.find(&nsn).is_some_and(|m| m.start() == 0));
+        leading_ok && f.pattern().find(&nsn).is_some_and(|m| m.start() == 0 && m.end() == nsn.len())
+    });
+    let required = format.is_some_and(|f| {
+        !f.is_national_prefix_optional() && f.national_prefix().is_some_and(|r| r.contains("$NP"))
+    });
+    if !required {
+        return true;
+    }
+    let digits: String = written.bytes().filter(u8::is_ascii_digit).map(char::from).collect();
+    digits.starts_with(prefix)
+}
+
+/// Unix seconds (10 digits) or milliseconds (13 digits) from 2001 to 2033 written bare.
+fn looks_like_unix_time(digits: &str) -> bool {
+    matches!(digits.len(), 10 | 13) && digits.starts_with('1')
+}
+
+/// The written shape of a candidate.
+#[derive(Debug)]
+struct Shape {
+    plus: bool,
+    groups: usize,
+}
+
+impl Shape {
+    fn of(s: &str) -> Option<Shape> {
+        let b = s.as_bytes();
+        let plus = b.first() == Some(&b'+');
+        let body = if plus { &b[1..] } else { b };
+        let mut groups: Vec<usize> = Vec::new();
+        let mut run = 0usize;
+        let mut seps = Vec::new();
+        let mut open = 0i32;
+        let mut sep_len = 0usize;
+        for &c in body {
+            match c {
+                b'0'..=b'9' => {
+                    run += 1;
+                    sep_len = 0;
+                    continue;
+                }
+                b'(' => open += 1,
+                b')' => open -= 1,
+                b' ' | b'-' | b'.' | b'/' => seps.push(c),
+                _ => return None,
+            }
+            if !(0..=1).contains(&open) {
+                return None;
+            }
+            sep_len += 1;
+            if sep_len > 2 {
+                return None;
+            }
+            if run > 0 {
+                groups.push(run);
+                run = 0;
+            }
+        }
+        if run > 0 {
+            groups.push(run);
+        }
+        if open != 0 {
+            return None;
+        }
+        let digits: usize = groups.iter().sum();
+        if !(7..=15).contains(&digits) {
+            return None;
+        }
+        // One slash separates a German-style area code (`030/12345678`); more make a date.
+        if seps.iter().filter(|&&c| c == b'/').count() > 1 {
+            return None;
+        }
+        let dots = seps.contains(&b'.');
+        if dots && seps.contains(&b'-') {
+            return None;
+        }
+        // Dotted numbers: at least three groups of two or more digits (`06.12.34.56.78`),
+        // which rules out decimals and version strings.
+        if dots && (groups.len() < 3 || groups.iter().any(|&g| g < 2)) {
+            return None;
+        }
+        // Dates written with dashes or dots: 2024-02-01, 01.02.2024, 01-02-2024.
+        if groups.len() == 3 && (seps.contains(&b'-') || dots) {
+            let g = (groups[0], groups[1], groups[2]);
+            if g == (4, 2, 2) || g == (2, 2, 4) {
+                return None;
+            }
+        }
+        Some(Shape {
+            plus,
+            groups: groups.len(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(s: &str) -> bool {
+        check(s, &PhoneRegions::default()).is_some()
+    }
+
+    #[test]
+    fn accepts_numbers_as_people_write_them() {
+        for n in [
+            "+1 415-555-2671",
+            "(415) 555-2671",
+            "415.555.2671",
+            "+44 20 7946 0958",
+            "020 7946 0958",
+            "+44 7400 123456",
+            "030 12345678",
+            "+49 1512 3456789",
+            "06 12 34 56 78",
+            "+33 6 12 34 56 78",
+            "06.12.34.56.78",
+            "612 34 56 78",
+            "+34 612 345 678",
+            "06 6982 1234",
+            "+39 347 123 4567",
+            "06-12345678",
+            "+31 20 123 4567",
+            "(11) 96123-8115",
+            "+55 11 96123-8115",
+            "+91 98765 43210",
+            "098765 43210",
+            "03-1234-5678",
+            "090-1234-5678",
+            "+81 90 1234 5678",
+        ] {
+            assert!(ok(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn normalizes_to_e164() {
+        let v = check("(415) 555-2671", &PhoneRegions::default()).unwrap();
+        assert_eq!(v.normalized, "+14155552671");
+        let v = check("+44 20 7946 0958", &PhoneRegions::default()).unwrap();
+        assert_eq!(v.normalized, "+442079460958");
+    }
+
+    #[test]
+    fn bare_digits_are_low_confidence() {
+        let v = check("4155552671", &PhoneRegions::default()).unwrap();
+        assert_eq!(v.confidence, Some(Confidence::Low));
+    }
+
+    #[test]
+    fn rejects_lookalikes() {
+        for n in [
+            "2024-02-01",
+            "01.02.2024",
+            "3.14159265",
+            "10.0.19041.1",
+            "1685211392", // unix seconds
+            "123456",     // too short
+            "1234567890123456",
+            "+1 (55) (5) 123",
+            "12:30:45",
+        ] {
+            assert!(!ok(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn regions_parse() {
+        assert_eq!(parse_regions("us, gb").unwrap().0, vec![Id::US, Id::GB]);
+        assert!(parse_regions("XX").is_err());
+    }
+}

@@ -1,0 +1,22 @@
+//! piiscan — find personal data (PII) in machine-learning datasets.
+//!
+//! The crate mirrors the data flow of a scan:
+//!
+//! * [`rules`] — detectors as data: TOML rule files (`patterns/`), compiled and checked.
+//! * [`detect`] — the detection engine: anchor prefilter, regex, validators, context, overlaps.
+//! * [`formats`] — input discovery and readers (JSON Lines, text), chunking of large files.
+//! * [`findings`] — the public findings model (the stable JSON interface), masking, fingerprints.
+//! * [`report`] — writers for findings (`text`, `json`, `jsonl`) and the scan summary.
+//! * [`scan`] — the parallel pipeline that ties them together.
+//!
+//! The binary (`src/main.rs`) only parses arguments and calls [`scan::run`] or [`rules`].
+
+pub mod detect;
+pub mod error;
+pub mod findings;
+pub mod formats;
+pub mod report;
+pub mod rules;
+pub mod scan;
+
+pub use error::{Error, Result};

@@ -1,0 +1,80 @@
+//! The on-disk form of a rule (TOML), documented field by field in `patterns/README.md`.
+
+use crate::findings::Confidence;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: String,
+    pub kind: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub regex: String,
+    #[serde(default)]
+    pub validator: Option<String>,
+    #[serde(default = "default_confidence")]
+    pub confidence: Confidence,
+    /// Wins overlaps with lower-priority matches (an email beats the phone number inside it).
+    #[serde(default)]
+    pub priority: i32,
+    pub prefilter: PrefilterSpec,
+    #[serde(default)]
+    pub context: ContextSpec,
+    #[serde(default)]
+    pub examples: Vec<String>,
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+}
+
+fn default_confidence() -> Confidence {
+    Confidence::Medium
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrefilterSpec {
+    /// A regex byte class (`"[0-9]"`, `"[@]"`): every match contains one of these bytes.
+    #[serde(default)]
+    pub bytes: Option<String>,
+    /// Literals, one of which occurs in every match (`"::"`, `"AKIA"`).
+    #[serde(default)]
+    pub literals: Vec<String>,
+    /// A regex byte class of every byte a match can contain. The regex runs only on the run of
+    /// such bytes around an anchor. Without it the regex runs over the whole string.
+    #[serde(default)]
+    pub charset: Option<String>,
+    /// The run around an anchor must contain one of these literals (`"."` for IPv4).
+    #[serde(default)]
+    pub region_contains: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextSpec {
+    /// Whole words that, near a match or in its field name, raise confidence one level.
+    #[serde(default)]
+    pub words: Vec<String>,
+    /// Whole words that, near a match, lower confidence one level.
+    #[serde(default)]
+    pub negative_words: Vec<String>,
+    /// How many bytes before and after a match are searched for context words.
+    #[serde(default = "default_window")]
+    pub window: usize,
+}
+
+impl Default for ContextSpec {
+    fn default() -> Self {
+        ContextSpec {
+            words: Vec::new(),
+            negative_words: Vec::new(),
+            window: default_window(),
+        }
+    }
+}
+
+fn default_window() -> usize {
+    48
+}
