@@ -1,0 +1,116 @@
+//! The JSON Lines reader. A record is parsed only when its raw bytes can hold a finding
+//! (the detector's anchor prefilter); then every string value and key is decoded and scanned,
+//! with its field path. A record that is not valid JSON (or not UTF-8) is reported with its
+//! line number and scanned as text, so nothing is missed.
+
+use super::emit::{count_chars, ByteMap, ChunkResult, Emitter, Location};
+use super::json::{self, Seg, Str};
+use super::lines::lines;
+use super::text;
+use crate::detect::Scratch;
+use crate::findings::InputError;
+use std::sync::Arc;
+
+/// Scans a chunk of a JSON Lines file that starts at byte `base` of the file.
+pub fn scan(em: &Emitter, path: &Arc<str>, data: &[u8], base: u64, scratch: &mut Scratch) -> ChunkResult {
+    let mut out = ChunkResult {
+        bytes: data.len() as u64,
+        scanned: true,
+        ..ChunkResult::default()
+    };
+    let mut matches = Vec::new();
+    let mut segs: Vec<Seg<'_>> = Vec::new();
+    let mut decoded = String::new();
+    let mut key_buf = String::new();
+    for (off, line) in lines(data) {
+        out.lines += 1;
+        let line_no = out.lines;
+        let line_base = base + off as u64;
+        if line.iter().all(u8::is_ascii_whitespace) || !em.detector.may_contain(line) {
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(line) else {
+            let e = std::str::from_utf8(line).unwrap_err();
+            out.errors.push(InputError {
+                path: path.clone(),
+                line: Some(line_no),
+                message: format!(
+                    "invalid UTF-8 at byte {} of the record (scanned as text)",
+                    e.valid_up_to() + 1
+                ),
+            });
+            text::scan_line(em, path, line, line_no, line_base, scratch, &mut matches, &mut out);
+            continue;
+        };
+        let mark = (out.findings.len(), out.below_threshold);
+        let walked = json::walk(line, &mut segs, &mut |s: &Str<'_>, p: &[Seg<'_>]| {
+            let value: &str = if s.escaped {
+                json::decode_into(s.raw, &mut decoded);
+                &decoded
+            } else {
+                &text[s.offset..s.offset + s.raw.len()]
+            };
+            let key = if s.is_key { None } else { last_key(p, &mut key_buf) };
+            matches.clear();
+            em.detector.detect(value, key, scratch, &mut matches);
+            if matches.is_empty() {
+                return false;
+            }
+            let field = if s.is_key {
+                let mut with_key = p.to_vec();
+                with_key.push(Seg::Key {
+                    raw: s.raw,
+                    escaped: s.escaped,
+                    flagged: true,
+                });
+                json::render_path(&with_key, em.show_values)
+            } else {
+                json::render_path(p, em.show_values)
+            };
+            let file_off = line_base + s.offset as u64;
+            let loc = Location {
+                line: line_no,
+                field: Some(&field),
+                in_key: s.is_key,
+                cp_base: 0,
+                bytes: if s.escaped {
+                    ByteMap::Escaped(file_off, s.raw)
+                } else {
+                    ByteMap::Direct(file_off)
+                },
+            };
+            em.emit(value, &matches, &loc, path, &mut out);
+            true
+        });
+        if let Err(e) = walked {
+            out.findings.truncate(mark.0);
+            out.below_threshold = mark.1;
+            out.errors.push(InputError {
+                path: path.clone(),
+                line: Some(line_no),
+                message: format!(
+                    "invalid JSON at column {}: {} (record scanned as text)",
+                    count_chars(&line[..e.offset.min(line.len())]) + 1,
+                    e.message
+                ),
+            });
+            text::scan_line(em, path, line, line_no, line_base, scratch, &mut matches, &mut out);
+        }
+    }
+    out
+}
+
+/// The name of the innermost object key on the path (the field a value sits in).
+fn last_key<'b>(path: &[Seg<'_>], buf: &'b mut String) -> Option<&'b str> {
+    let (raw, escaped) = path.iter().rev().find_map(|s| match *s {
+        Seg::Key { raw, escaped, .. } => Some((raw, escaped)),
+        Seg::Index(_) => None,
+    })?;
+    if escaped {
+        json::decode_into(raw, buf);
+    } else {
+        buf.clear();
+        buf.push_str(std::str::from_utf8(raw).ok()?);
+    }
+    Some(buf.as_str())
+}

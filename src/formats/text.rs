@@ -1,0 +1,70 @@
+//! The text reader: every line is scanned as is. A line that is not valid UTF-8 is reported
+//! and its valid parts are still scanned, with offsets as in lossy decoding (each invalid
+//! sequence counts as one U+FFFD).
+
+use super::emit::{count_chars, ByteMap, ChunkResult, Emitter, Location};
+use super::lines::lines;
+use crate::detect::{Match, Scratch};
+use crate::findings::InputError;
+use std::sync::Arc;
+
+/// Scans a chunk of a text file that starts at byte `base` of the file.
+pub fn scan(em: &Emitter, path: &Arc<str>, data: &[u8], base: u64, scratch: &mut Scratch) -> ChunkResult {
+    let mut out = ChunkResult {
+        bytes: data.len() as u64,
+        scanned: true,
+        ..ChunkResult::default()
+    };
+    let mut matches = Vec::new();
+    for (off, line) in lines(data) {
+        out.lines += 1;
+        if line.is_empty() {
+            continue;
+        }
+        let line_no = out.lines;
+        if let Err(e) = std::str::from_utf8(line) {
+            out.errors.push(InputError {
+                path: path.clone(),
+                line: Some(line_no),
+                message: format!(
+                    "invalid UTF-8 at byte {} of the line (valid parts scanned)",
+                    e.valid_up_to() + 1
+                ),
+            });
+        }
+        scan_line(em, path, line, line_no, base + off as u64, scratch, &mut matches, &mut out);
+    }
+    out
+}
+
+/// Scans one line as text (also used for JSON Lines records that are not valid JSON).
+#[allow(clippy::too_many_arguments)]
+pub fn scan_line(
+    em: &Emitter,
+    path: &Arc<str>,
+    line: &[u8],
+    line_no: u64,
+    line_base: u64,
+    scratch: &mut Scratch,
+    matches: &mut Vec<Match>,
+    out: &mut ChunkResult,
+) {
+    let (mut seg_off, mut cp_base) = (0usize, 0u64);
+    for chunk in line.utf8_chunks() {
+        let valid = chunk.valid();
+        matches.clear();
+        em.detector.detect(valid, None, scratch, matches);
+        if !matches.is_empty() {
+            let loc = Location {
+                line: line_no,
+                field: None,
+                in_key: false,
+                cp_base,
+                bytes: ByteMap::Direct(line_base + seg_off as u64),
+            };
+            em.emit(valid, matches, &loc, path, out);
+        }
+        cp_base += count_chars(valid.as_bytes()) + u64::from(!chunk.invalid().is_empty());
+        seg_off += valid.len() + chunk.invalid().len();
+    }
+}

@@ -1,0 +1,123 @@
+//! Finding writers. `jsonl`: one finding per line. `json`: one document
+//! `{"findings": [...], "summary": {...}}`, streamed. `text`: one line per finding and a summary.
+
+use super::Summary;
+use crate::findings::Finding;
+use std::io::{self, Write};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Jsonl,
+}
+
+impl std::str::FromStr for OutputFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "text" => Ok(OutputFormat::Text),
+            "json" => Ok(OutputFormat::Json),
+            "jsonl" => Ok(OutputFormat::Jsonl),
+            _ => Err(format!("unknown format '{s}' (expected text, json or jsonl)")),
+        }
+    }
+}
+
+/// Receives findings in order, then the summary.
+pub trait Sink {
+    fn finding(&mut self, f: &Finding) -> io::Result<()>;
+    fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+}
+
+pub fn writer_for<'w>(format: OutputFormat, out: Box<dyn Write + 'w>) -> Box<dyn Sink + 'w> {
+    match format {
+        OutputFormat::Text => Box::new(TextSink { out }),
+        OutputFormat::Json => Box::new(JsonSink { out, count: 0 }),
+        OutputFormat::Jsonl => Box::new(JsonlSink { out }),
+    }
+}
+
+fn json_err(e: serde_json::Error) -> io::Error {
+    io::Error::other(e)
+}
+
+struct JsonlSink<'w> {
+    out: Box<dyn Write + 'w>,
+}
+
+impl Sink for JsonlSink<'_> {
+    fn finding(&mut self, f: &Finding) -> io::Result<()> {
+        serde_json::to_writer(&mut self.out, f).map_err(json_err)?;
+        self.out.write_all(b"\n")
+    }
+    fn finish(&mut self, _: &Summary) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+struct JsonSink<'w> {
+    out: Box<dyn Write + 'w>,
+    count: u64,
+}
+
+impl Sink for JsonSink<'_> {
+    fn finding(&mut self, f: &Finding) -> io::Result<()> {
+        self.out
+            .write_all(if self.count == 0 { b"{\"findings\":[\n" } else { b",\n" })?;
+        self.count += 1;
+        serde_json::to_writer(&mut self.out, f).map_err(json_err)
+    }
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.out
+            .write_all(if self.count == 0 { b"{\"findings\":[" } else { b"\n" })?;
+        self.out.write_all(b"],\n\"summary\":")?;
+        serde_json::to_writer_pretty(&mut self.out, summary).map_err(json_err)?;
+        self.out.write_all(b"}\n")?;
+        self.out.flush()
+    }
+}
+
+struct TextSink<'w> {
+    out: Box<dyn Write + 'w>,
+}
+
+impl Sink for TextSink<'_> {
+    fn finding(&mut self, f: &Finding) -> io::Result<()> {
+        write!(self.out, "{}", f.path)?;
+        if let Some(l) = f.line {
+            write!(self.out, ":{l}")?;
+        }
+        write!(self.out, ":{}: {} ({}) {}", f.start + 1, f.kind, f.confidence, f.value)?;
+        if let Some(field) = &f.field {
+            write!(self.out, "  in {field}{}", if f.in_key { " (key)" } else { "" })?;
+        }
+        writeln!(self.out)
+    }
+    fn finish(&mut self, s: &Summary) -> io::Result<()> {
+        let kinds: Vec<String> = s.findings_by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        writeln!(
+            self.out,
+            "\n{} finding{}{} in {} of {} file{} ({} bytes, {} lines); {} skipped, {} error{}",
+            s.findings,
+            if s.findings == 1 { "" } else { "s" },
+            if kinds.is_empty() { String::new() } else { format!(" ({})", kinds.join(", ")) },
+            s.files_with_findings,
+            s.files_scanned,
+            if s.files_scanned == 1 { "" } else { "s" },
+            s.bytes_scanned,
+            s.lines_scanned,
+            s.files_skipped,
+            s.error_count,
+            if s.error_count == 1 { "" } else { "s" },
+        )?;
+        if s.below_min_confidence > 0 {
+            writeln!(
+                self.out,
+                "{} more below --min-confidence {}",
+                s.below_min_confidence, s.min_confidence
+            )?;
+        }
+        self.out.flush()
+    }
+}
