@@ -1,1 +1,186 @@
-fn main() {}
+//! The `piiscan` binary: parses arguments and calls the library. Exit codes: 0 nothing found,
+//! 1 findings at or above `--min-confidence`, 2 an error (bad arguments, unreadable input,
+//! malformed records) — errors win over findings.
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use piiscan::detect::validators::{parse_regions, ValidationEnv, DEFAULT_REGIONS};
+use piiscan::findings::{Confidence, FingerprintKey, KEY_ENV};
+use piiscan::formats::Format;
+use piiscan::report::{writer_for, Output, OutputFormat};
+use piiscan::rules::{check_rules, write_list, RuleSet};
+use piiscan::scan::{self, ScanOptions, Stderr, DEFAULT_CHUNK_SIZE};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "piiscan", version, about = "Find personal data (PII) in ML datasets before training.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan files and directories for personal data.
+    Scan(ScanArgs),
+    /// List or check the detection rules.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// List the rules in use.
+    List {
+        #[command(flatten)]
+        rules: RulesArg,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run every rule's examples; exit 1 if one does not behave.
+    Check {
+        #[command(flatten)]
+        rules: RulesArg,
+    },
+}
+
+#[derive(Args)]
+struct RulesArg {
+    /// A directory of extra rule files (*.toml); a rule with a built-in id replaces it.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct ScanArgs {
+    /// Files and directories to scan (directories recursively).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, default_value = "text", value_parser = ["text", "json", "jsonl"])]
+    format: String,
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Report raw values instead of masked ones.
+    #[arg(long)]
+    show_values: bool,
+    /// Report only findings at or above this confidence (and exit 1 only for them).
+    #[arg(long, default_value = "low", value_parser = ["low", "medium", "high"])]
+    min_confidence: String,
+    /// Read every file as this format instead of choosing by extension.
+    #[arg(long, value_name = "FORMAT", value_parser = ["jsonl", "text"])]
+    input_format: Option<String>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    threads: usize,
+    /// Split files larger than this many bytes into chunks scanned in parallel.
+    #[arg(long, default_value_t = DEFAULT_CHUNK_SIZE, value_name = "BYTES")]
+    chunk_size: u64,
+    #[command(flatten)]
+    rules: RulesArg,
+    /// Regions tried for phone numbers written without +country code, in order.
+    #[arg(long, default_value = DEFAULT_REGIONS, value_name = "CC,CC,..")]
+    region: String,
+    /// Secret key for value fingerprints (else $PIISCAN_FINGERPRINT_KEY, else a public key).
+    #[arg(long, value_name = "FILE")]
+    key_file: Option<PathBuf>,
+    /// No progress bar and no notices about skipped files.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("piiscan: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Scan(args) => run_scan(args),
+        Command::Rules { command: RulesCommand::List { rules, json } } => {
+            let set = RuleSet::load(rules.rules.as_deref())?;
+            write_list(&set, json, &mut std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rules { command: RulesCommand::Check { rules } } => {
+            let set = RuleSet::load(rules.rules.as_deref())?;
+            let failures = check_rules(&set, &ValidationEnv::default());
+            for f in &failures {
+                println!(
+                    "FAIL {}: {:?}: expected {:?}, found {:?}",
+                    f.rule, f.example, f.expected, f.found
+                );
+            }
+            let examples: usize = set
+                .rules()
+                .iter()
+                .map(|r| r.examples.len() + r.negative_examples.len())
+                .sum();
+            println!(
+                "{} rules, {} examples: {} passed, {} failed",
+                set.len(),
+                examples,
+                examples - failures.len(),
+                failures.len()
+            );
+            Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+    }
+}
+
+fn run_scan(args: ScanArgs) -> Result<ExitCode> {
+    let format: OutputFormat = args.format.parse().map_err(anyhow::Error::msg)?;
+    let min_confidence: Confidence = args.min_confidence.parse().map_err(anyhow::Error::msg)?;
+    let input_format = args
+        .input_format
+        .as_deref()
+        .map(str::parse::<Format>)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let phone_regions = parse_regions(&args.region).map_err(anyhow::Error::msg).context("--region")?;
+    let key = FingerprintKey::from_sources(args.key_file.as_deref())?;
+    if !key.is_keyed() && !args.quiet {
+        eprintln!(
+            "piiscan: note: fingerprints use a public key; set {KEY_ENV} or --key-file to keep them secret"
+        );
+    }
+    if let Some(out) = &args.output {
+        piiscan::scan::refuse_input_as_output(out, &args.paths)?;
+    }
+    let opts = ScanOptions {
+        paths: args.paths,
+        input_format,
+        threads: args.threads,
+        chunk_size: args.chunk_size,
+        rules: RuleSet::load(args.rules.rules.as_deref())?,
+        env: ValidationEnv { phone_regions },
+        key,
+        show_values: args.show_values,
+        min_confidence,
+        progress: !args.quiet && std::io::stderr().is_terminal(),
+    };
+    let mut output = Output::open(args.output.as_deref())?;
+    let mut sink = writer_for(format, Box::new(&mut output));
+    let summary = scan::run(opts, sink.as_mut(), &mut Stderr { quiet: args.quiet })?;
+    drop(sink);
+    output.commit()?;
+    Ok(if summary.error_count > 0 {
+        ExitCode::from(2)
+    } else if summary.findings > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

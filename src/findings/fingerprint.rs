@@ -36,6 +36,22 @@ impl FingerprintKey {
         }
     }
 
+    /// The key from `key_file` if given, else from the `PIISCAN_FINGERPRINT_KEY` environment
+    /// variable, else the public key (`is_keyed()` is then false).
+    pub fn from_sources(key_file: Option<&std::path::Path>) -> crate::Result<Self> {
+        if let Some(path) = key_file {
+            let key = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
+            if key.trim_ascii().is_empty() {
+                return Err(crate::Error::Config(format!("{}: key file is empty", path.display())));
+            }
+            return Ok(Self::secret(&key));
+        }
+        match std::env::var_os(KEY_ENV) {
+            Some(v) if !v.is_empty() => Ok(Self::secret(v.as_encoded_bytes())),
+            _ => Ok(Self::unkeyed()),
+        }
+    }
+
     pub fn is_keyed(&self) -> bool {
         self.keyed
     }

@@ -5,9 +5,11 @@
 
 mod builtin;
 mod check;
+mod list;
 mod spec;
 
 pub use check::{check_rules, CheckFailure};
+pub use list::write_list;
 pub use spec::{ContextSpec, PrefilterSpec, RuleSpec};
 
 use crate::detect::Validator;
@@ -55,6 +57,15 @@ impl RuleSet {
         let mut set = RuleSet::default();
         for (name, text) in builtin::FILES {
             set.upsert(compile(text, &format!("builtin:{name}"))?);
+        }
+        Ok(set)
+    }
+
+    /// The built-in rules plus, when given, those of `extra_dir` (which add or replace by id).
+    pub fn load(extra_dir: Option<&Path>) -> Result<Self> {
+        let mut set = Self::builtin()?;
+        if let Some(dir) = extra_dir {
+            set.load_dir(dir)?;
         }
         Ok(set)
     }

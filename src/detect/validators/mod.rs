@@ -5,9 +5,10 @@ mod card;
 mod email;
 mod ip;
 mod phone;
+mod phone_meta;
 
 pub use card::{card_brand, luhn_valid};
-pub use phone::{parse_regions, PhoneRegions};
+pub use phone::{parse_regions, PhoneRegions, DEFAULT_REGIONS};
 
 use crate::findings::Confidence;
 use std::ops::Range;

@@ -5,13 +5,11 @@
 
 use super::Verdict;
 use crate::findings::Confidence;
-use phonenumber::country::Id;
-use phonenumber::metadata::DATABASE;
-use phonenumber::Mode;
+use super::phone_meta::{region_index, valid_international, valid_national};
 
-/// Regions national-format numbers are tried against, in order.
-#[derive(Debug, Clone)]
-pub struct PhoneRegions(pub Vec<Id>);
+/// Regions national-format numbers are tried against, in order (indices into the metadata).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneRegions(Vec<usize>);
 
 /// NANP, UK, DE, FR, ES, IT, NL, BR, IN, JP.
 pub const DEFAULT_REGIONS: &str = "US,GB,DE,FR,ES,IT,NL,BR,IN,JP";
@@ -26,11 +24,12 @@ impl Default for PhoneRegions {
 pub fn parse_regions(list: &str) -> Result<PhoneRegions, String> {
     let mut out = Vec::new();
     for code in list.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-        let id: Id = code
-            .to_ascii_uppercase()
-            .parse()
-            .map_err(|_| format!("unknown region code '{code}'"))?;
-        out.push(id);
+        let idx = region_index(&code.to_ascii_uppercase())
+            .ok_or_else(|| format!("unknown region code '{code}'"))?;
+        out.push(idx);
+    }
+    if out.is_empty() {
+        return Err("no region codes given".into());
     }
     Ok(PhoneRegions(out))
 }
@@ -40,9 +39,12 @@ pub fn check(candidate: &str, regions: &PhoneRegions) -> Option<Verdict> {
     if !shape.plus && shape.groups == 1 && looks_like_unix_time(candidate) {
         return None;
     }
-    // libphonenumber's parser is external code; a panic on odd input must not end the scan.
-    let number = std::panic::catch_unwind(|| parse_valid(candidate, shape.plus, regions)).ok()??;
-    let normalized = number.format().mode(Mode::E164).to_string();
+    let digits: String = candidate.bytes().filter(u8::is_ascii_digit).map(char::from).collect();
+    let normalized = if shape.plus {
+        valid_international(&digits)?
+    } else {
+        regions.0.iter().find_map(|&r| valid_national(r, &digits))?
+    };
     let confidence = if shape.plus || shape.groups > 1 {
         None
     } else {
@@ -53,46 +55,6 @@ pub fn check(candidate: &str, regions: &PhoneRegions) -> Option<Verdict> {
         normalized,
         confidence,
     })
-}
-
-fn parse_valid(candidate: &str, plus: bool, regions: &PhoneRegions) -> Option<phonenumber::PhoneNumber> {
-    if plus {
-        let n = phonenumber::parse(None, candidate).ok()?;
-        return phonenumber::is_valid(&n).then_some(n);
-    }
-    regions.0.iter().find_map(|&id| {
-        let n = phonenumber::parse(Some(id), candidate).ok()?;
-        (phonenumber::is_valid(&n) && national_prefix_ok(&n, candidate)).then_some(n)
-    })
-}
-
-/// libphonenumber's "national prefix present if required": where a region's formatting rule for
-/// this number includes the trunk prefix (`0` in GB, DE, FR…) and does not mark it optional, a
-/// national-format number must be written with it. `1685211392` is not a UK number as written;
-/// `01685 211392` is.
-fn national_prefix_ok(n: &phonenumber::PhoneNumber, written: &str) -> bool {
-    let Some(meta) = n.metadata(&DATABASE) else {
-        return false;
-    };
-    let Some(prefix) = meta.national_prefix().filter(|p| !p.is_empty()) else {
-        return true;
-    };
-    let nsn = n.national().value().to_string();
-    let format = meta.formats().iter().find(|f| {
-        let leading_ok = f
-            .leading_digits()
-            .last()
-            .is_none_or(|re| re.find(&nsn).is_some_and(|m| m.start() == 0));
-        leading_ok && f.pattern().find(&nsn).is_some_and(|m| m.start() == 0 && m.end() == nsn.len())
-    });
-    let required = format.is_some_and(|f| {
-        !f.is_national_prefix_optional() && f.national_prefix().is_some_and(|r| r.contains("$NP"))
-    });
-    if !required {
-        return true;
-    }
-    let digits: String = written.bytes().filter(u8::is_ascii_digit).map(char::from).collect();
-    digits.starts_with(prefix)
 }
 
 /// Unix seconds (10 digits) or milliseconds (13 digits) from 2001 to 2033 written bare.
@@ -251,7 +213,7 @@ mod tests {
 
     #[test]
     fn regions_parse() {
-        assert_eq!(parse_regions("us, gb").unwrap().0, vec![Id::US, Id::GB]);
+        assert_eq!(parse_regions("us, gb").unwrap().0.len(), 2);
         assert!(parse_regions("XX").is_err());
     }
 }

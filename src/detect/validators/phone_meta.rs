@@ -1,0 +1,291 @@
+//! libphonenumber's metadata (from the `phonenumber` crate), compiled once per region into
+//! plain regexes, and the parts of libphonenumber's parsing we need: national-prefix stripping
+//! (with transform rules), validity (general pattern, possible lengths, number types) and the
+//! formatting rule that says whether the national prefix must be written.
+//!
+//! The crate's own parser keeps its regexes in a small LRU cache behind one global mutex, which
+//! made phone validation both slow and serial; these tables are built lazily per region and are
+//! read without locks.
+
+use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
+use regex::Regex;
+use std::collections::HashMap;
+use std::sync::{LazyLock, OnceLock};
+
+// The metadata keeps the XML's whitespace inside patterns; like the crate, compile them in
+// verbose mode (`(?x)`), where whitespace is ignored.
+struct Desc {
+    re: Regex,
+    lengths: Vec<u16>,
+}
+
+impl Desc {
+    fn new(d: &Descriptor, fallback_lengths: &[u16]) -> Option<Desc> {
+        let re = Regex::new(&format!("(?x)^(?:{})$", d.national_number().as_str())).ok()?;
+        let lengths = if d.possible_length().is_empty() {
+            fallback_lengths.to_vec()
+        } else {
+            d.possible_length().to_vec()
+        };
+        Some(Desc { re, lengths })
+    }
+
+    fn matches(&self, nsn: &str) -> bool {
+        (self.lengths.is_empty() || self.lengths.contains(&(nsn.len() as u16))) && self.re.is_match(nsn)
+    }
+}
+
+struct FormatRule {
+    pattern: Regex,
+    leading: Option<Regex>,
+    prefix_required: bool,
+}
+
+/// One region's compiled metadata.
+pub struct Region {
+    pub code: u16,
+    general: Desc,
+    types: Vec<Desc>,
+    national_prefix: Option<String>,
+    prefix_for_parsing: Option<Regex>,
+    transform: Option<String>,
+    formats: Vec<FormatRule>,
+    leading_digits: Option<Regex>,
+}
+
+fn anchored_start(src: &str) -> Option<Regex> {
+    Regex::new(&format!("(?x)^(?:{src})")).ok()
+}
+
+impl Region {
+    fn compile(meta: &Metadata) -> Option<Region> {
+        let d = meta.descriptors();
+        let general = Desc::new(d.general(), &[])?;
+        let fallback = general.lengths.clone();
+        let types = [
+            d.premium_rate(),
+            d.toll_free(),
+            d.shared_cost(),
+            d.voip(),
+            d.personal_number(),
+            d.pager(),
+            d.uan(),
+            d.voicemail(),
+            d.fixed_line(),
+            d.mobile(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(|d| Desc::new(d, &fallback))
+        .collect();
+        let formats = meta
+            .formats()
+            .iter()
+            .filter_map(|f| {
+                Some(FormatRule {
+                    pattern: Regex::new(&format!("(?x)^(?:{})$", f.pattern().as_str())).ok()?,
+                    leading: match f.leading_digits().last() {
+                        Some(l) => Some(anchored_start(l.as_str())?),
+                        None => None,
+                    },
+                    prefix_required: !f.is_national_prefix_optional()
+                        && f.national_prefix().is_some_and(|r| r.contains("$NP")),
+                })
+            })
+            .collect();
+        Some(Region {
+            code: meta.country_code(),
+            general,
+            types,
+            national_prefix: meta.national_prefix().filter(|p| !p.is_empty()).map(str::to_string),
+            prefix_for_parsing: meta
+                .national_prefix_for_parsing()
+                .and_then(|r| anchored_start(r.as_str())),
+            transform: meta.national_prefix_transform_rule().map(str::to_string),
+            formats,
+            leading_digits: meta.leading_digits().and_then(|r| anchored_start(r.as_str())),
+        })
+    }
+
+    /// libphonenumber's `isValidNumberForRegion`: the general pattern and one number type match.
+    fn is_valid_nsn(&self, nsn: &str) -> bool {
+        self.general.matches(nsn) && self.types.iter().any(|t| t.matches(nsn))
+    }
+
+    /// libphonenumber's `maybeStripNationalPrefixAndCarrierCode`: the national significant
+    /// number, and whether a national prefix was removed.
+    fn strip_national_prefix(&self, digits: &str) -> (String, bool) {
+        if let Some(re) = &self.prefix_for_parsing {
+            let Some(caps) = re.captures(digits) else {
+                return (digits.to_string(), false);
+            };
+            let end = caps.get(0).map_or(0, |m| m.end());
+            let viable = self.general.matches(digits);
+            let last = if caps.len() > 1 { caps.get(caps.len() - 1) } else { None };
+            let candidate = match (&self.transform, last) {
+                (Some(t), Some(_)) => {
+                    let mut out = String::new();
+                    caps.expand(t, &mut out);
+                    out.push_str(&digits[end..]);
+                    out
+                }
+                _ => digits[end..].to_string(),
+            };
+            if viable && !self.general.matches(&candidate) {
+                return (digits.to_string(), false);
+            }
+            let stripped = candidate != digits;
+            return (candidate, stripped);
+        }
+        match &self.national_prefix {
+            Some(p) if digits.starts_with(p.as_str()) => (digits[p.len()..].to_string(), true),
+            _ => (digits.to_string(), false),
+        }
+    }
+
+    /// Whether this number's national format includes the national prefix (so a national-format
+    /// number written without it is not really written for this region).
+    fn prefix_required(&self, nsn: &str) -> bool {
+        self.formats
+            .iter()
+            .find(|f| f.leading.as_ref().is_none_or(|l| l.is_match(nsn)) && f.pattern.is_match(nsn))
+            .is_some_and(|f| f.prefix_required)
+    }
+}
+
+struct Table {
+    metas: Vec<&'static Metadata>,
+    compiled: Vec<OnceLock<Option<Region>>>,
+    by_id: HashMap<String, usize>,
+    by_code: HashMap<u16, Vec<usize>>,
+}
+
+static TABLE: LazyLock<Table> = LazyLock::new(|| {
+    let metas: Vec<&'static Metadata> = DATABASE.iter().collect();
+    let mut by_id = HashMap::new();
+    let mut by_code: HashMap<u16, Vec<usize>> = HashMap::new();
+    for (i, m) in metas.iter().enumerate() {
+        by_id.entry(m.id().to_string()).or_insert(i);
+        by_code.entry(m.country_code()).or_default().push(i);
+    }
+    // The main country for a shared code (US for +1, GB for +44) is tried first.
+    for list in by_code.values_mut() {
+        list.sort_by_key(|&i| !metas[i].is_main_country_for_code());
+    }
+    Table {
+        compiled: metas.iter().map(|_| OnceLock::new()).collect(),
+        metas,
+        by_id,
+        by_code,
+    }
+});
+
+fn region(i: usize) -> Option<&'static Region> {
+    let t = &*TABLE;
+    t.compiled[i].get_or_init(|| Region::compile(t.metas[i])).as_ref()
+}
+
+/// Index of a region by ISO code (`"GB"`), for [`valid_national`].
+pub fn region_index(id: &str) -> Option<usize> {
+    TABLE.by_id.get(id).copied()
+}
+
+/// A number written in national format (`digits`: its ASCII digits) that is valid for the
+/// region and written with the national prefix where the region's format requires it.
+/// Returns the E.164 form.
+pub fn valid_national(region_idx: usize, digits: &str) -> Option<String> {
+    let r = region(region_idx)?;
+    let (nsn, stripped) = r.strip_national_prefix(digits);
+    if !r.is_valid_nsn(&nsn) || (!stripped && r.prefix_required(&nsn)) {
+        return None;
+    }
+    Some(format!("+{}{}", r.code, nsn))
+}
+
+/// A number written with `+`: `digits` are the digits after it (country code first). Returns
+/// the E.164 form when a region of that country code holds it as a valid number.
+pub fn valid_international(digits: &str) -> Option<String> {
+    for cc_len in 1..=3.min(digits.len()) {
+        let Ok(code) = digits[..cc_len].parse::<u16>() else {
+            continue;
+        };
+        let Some(list) = TABLE.by_code.get(&code) else {
+            continue;
+        };
+        let rest = &digits[cc_len..];
+        for &i in list {
+            let Some(r) = region(i) else { continue };
+            for nsn in [rest.to_string(), r.strip_national_prefix(rest).0] {
+                // Where a code is shared, a region with leading digits owns only those numbers.
+                let owned = list.len() == 1 || r.leading_digits.as_ref().is_none_or(|l| l.is_match(&nsn));
+                if owned && r.is_valid_nsn(&nsn) {
+                    return Some(format!("+{code}{nsn}"));
+                }
+            }
+        }
+        // A country code is a prefix code: only one length can be a real code.
+        return None;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nat(region: &str, digits: &str) -> Option<String> {
+        valid_national(region_index(region).unwrap(), digits)
+    }
+
+    #[test]
+    fn national_numbers() {
+        assert_eq!(nat("GB", "02079460958").as_deref(), Some("+442079460958"));
+        assert_eq!(nat("GB", "2079460958"), None, "UK numbers are written with the 0");
+        assert_eq!(nat("US", "4155552671").as_deref(), Some("+14155552671"));
+        assert_eq!(nat("US", "14155552671").as_deref(), Some("+14155552671"));
+        assert_eq!(nat("FR", "0612345678").as_deref(), Some("+33612345678"));
+        assert_eq!(nat("BR", "11961238115").as_deref(), Some("+5511961238115"));
+        assert_eq!(nat("DE", "03012345678").as_deref(), Some("+493012345678"));
+        assert_eq!(nat("ES", "612345678").as_deref(), Some("+34612345678"));
+        assert_eq!(nat("US", "1234567890"), None);
+    }
+
+    #[test]
+    fn international_numbers() {
+        assert_eq!(valid_international("442079460958").as_deref(), Some("+442079460958"));
+        assert_eq!(valid_international("4402079460958").as_deref(), Some("+442079460958"));
+        assert_eq!(valid_international("14155552671").as_deref(), Some("+14155552671"));
+        assert_eq!(valid_international("33612345678").as_deref(), Some("+33612345678"));
+        assert_eq!(valid_international("5511961238115").as_deref(), Some("+5511961238115"));
+        assert_eq!(valid_international("12345"), None);
+        assert_eq!(valid_international("999123456789"), None);
+    }
+
+    /// The crate matches type patterns as prefixes; libphonenumber (and we) match them whole.
+    /// `0669821234` is not an Italian number (`0669[0-79]…` excludes 8), the crate says it is.
+    #[test]
+    fn full_match_unlike_the_crate() {
+        assert_eq!(nat("IT", "0669821234"), None);
+    }
+
+    /// The tables agree with the `phonenumber` crate on validity for a sample of numbers.
+    #[test]
+    fn agrees_with_the_crate() {
+        for (region, n) in [
+            ("US", "2015550123"),
+            ("GB", "07400123456"),
+            ("DE", "015123456789"),
+            ("IT", "0612345678"),
+            ("IT", "3471234567"),
+            ("NL", "0201234567"),
+            ("JP", "0312345678"),
+            ("IN", "09876543210"),
+            ("JP", "09012345678"),
+            ("ES", "912345678"),
+        ] {
+            let id: phonenumber::country::Id = region.parse().unwrap();
+            let crate_valid = phonenumber::parse(Some(id), n).map(|p| phonenumber::is_valid(&p)).unwrap_or(false);
+            assert_eq!(nat(region, n).is_some(), crate_valid, "{region} {n}");
+        }
+    }
+}
