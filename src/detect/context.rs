@@ -9,6 +9,7 @@ pub struct Context {
     positive: Option<AhoCorasick>,
     negative: Option<AhoCorasick>,
     key_words: Vec<String>,
+    drop_before: Vec<String>,
     window: usize,
 }
 
@@ -18,6 +19,8 @@ pub enum Signal {
     None,
     Raise,
     Lower,
+    /// The word right before the match says it is not personal data.
+    Drop,
 }
 
 fn automaton(words: &[String]) -> Option<AhoCorasick> {
@@ -37,12 +40,20 @@ impl Context {
             positive: automaton(&spec.words),
             negative: automaton(&spec.negative_words),
             key_words: spec.words.iter().map(|w| w.to_ascii_lowercase()).collect(),
+            drop_before: spec.drop_before.iter().map(|w| w.to_lowercase()).collect(),
             window: spec.window,
         }
     }
 
     /// Looks at `window` bytes either side of `text[start..end]` and at the field name `key`.
     pub fn signal(&self, text: &str, start: usize, end: usize, key: Option<&str>) -> Signal {
+        if !self.drop_before.is_empty() {
+            if let Some(w) = previous_word(text, start) {
+                if self.drop_before.iter().any(|d| d.eq_ignore_ascii_case(w)) {
+                    return Signal::Drop;
+                }
+            }
+        }
         if self.positive.is_none() && self.negative.is_none() {
             return Signal::None;
         }
@@ -77,6 +88,26 @@ fn has_word(ac: &AhoCorasick, text: &str, a: usize, b: usize) -> bool {
         let (s, e) = (a + m.start(), a + m.end());
         (s == 0 || !is_word_byte(bytes[s - 1])) && (e >= bytes.len() || !is_word_byte(bytes[e]))
     })
+}
+
+/// The word before `start`, across at most three separator characters (`Windows 1.2.3.4`,
+/// `version: 1.2.3.4`).
+fn previous_word(text: &str, start: usize) -> Option<&str> {
+    let b = text.as_bytes();
+    let mut end = start;
+    let mut skipped = 0;
+    while end > 0 && !b[end - 1].is_ascii_alphanumeric() {
+        end -= 1;
+        skipped += 1;
+        if skipped > 3 {
+            return None;
+        }
+    }
+    let mut s = end;
+    while s > 0 && b[s - 1].is_ascii_alphanumeric() {
+        s -= 1;
+    }
+    (s < end).then(|| &text[s..end])
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {
@@ -127,8 +158,20 @@ mod tests {
         Context::new(&ContextSpec {
             words: words.iter().map(|s| s.to_string()).collect(),
             negative_words: neg.iter().map(|s| s.to_string()).collect(),
+            drop_before: vec!["windows".into(), "version".into()],
             window: 20,
         })
+    }
+
+    #[test]
+    fn drop_before_looks_at_the_previous_word_only() {
+        let c = ctx(&[], &[]);
+        assert_eq!(c.signal("running on Windows 4.14.23.191", 19, 30, None), Signal::Drop);
+        assert_eq!(c.signal("version: 1.2.3.4", 9, 16, None), Signal::Drop);
+        assert_eq!(c.signal("Windows host at 10.1.2.3", 16, 24, None), Signal::None);
+        assert_eq!(previous_word("ip: 1.2.3.4", 4), Some("ip"));
+        assert_eq!(previous_word("ip ---- 1.2.3.4", 8), None, "too far");
+        assert_eq!(previous_word("1.2.3.4", 0), None);
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub struct Match {
     pub end: usize,
     pub confidence: Confidence,
     pub normalized: String,
+    /// Dropped unless context words or the field name support it.
+    pub requires_context: bool,
 }
 
 /// Per-thread buffers reused across calls, so detection does not allocate per string.
@@ -126,12 +128,20 @@ impl Detector {
         }
         let first = out.len();
         self.resolve_overlaps(&mut scratch.candidates, out);
-        for m in &mut out[first..] {
-            m.confidence = match self.contexts[m.rule].signal(text, m.start, m.end, key) {
-                Signal::Raise => m.confidence.raised(),
+        let mut i = first;
+        while i < out.len() {
+            let m = &mut out[i];
+            let signal = self.contexts[m.rule].signal(text, m.start, m.end, key);
+            if signal == Signal::Drop || (m.requires_context && signal != Signal::Raise) {
+                out.swap_remove(i);
+                continue;
+            }
+            m.confidence = match signal {
+                Signal::Raise if !m.requires_context => m.confidence.raised(),
                 Signal::Lower => m.confidence.lowered(),
-                Signal::None => m.confidence,
+                _ => m.confidence,
             };
+            i += 1;
         }
         out[first..].sort_by_key(|m| (m.start, m.end, m.rule));
     }
@@ -208,6 +218,7 @@ impl Detector {
                         end,
                         confidence: v.confidence.unwrap_or(rule.confidence),
                         normalized: v.normalized,
+                        requires_context: v.requires_context,
                     });
                     return Some(end);
                 }

@@ -60,6 +60,10 @@ pub struct ContextSpec {
     /// Whole words that, near a match, lower confidence one level.
     #[serde(default)]
     pub negative_words: Vec<String>,
+    /// Words that, as the word right before a match, mean it is not personal data
+    /// (`Windows 10.0.0.1` is a version, not an address). Such matches are dropped.
+    #[serde(default)]
+    pub drop_before: Vec<String>,
     /// How many bytes before and after a match are searched for context words.
     #[serde(default = "default_window")]
     pub window: usize,
@@ -70,6 +74,7 @@ impl Default for ContextSpec {
         ContextSpec {
             words: Vec::new(),
             negative_words: Vec::new(),
+            drop_before: Vec::new(),
             window: default_window(),
         }
     }

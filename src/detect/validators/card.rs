@@ -2,6 +2,15 @@
 //! prefix with a length that issuer uses (Mastercard 2-series included).
 
 use super::Verdict;
+use std::ops::Range;
+
+/// Checks `text[span]`; digits right after a `+` are a phone number, never a card.
+pub fn check_in(text: &str, span: Range<usize>) -> Option<Verdict> {
+    if span.start > 0 && text.as_bytes()[span.start - 1] == b'+' {
+        return None;
+    }
+    check(&text[span])
+}
 
 pub fn check(candidate: &str) -> Option<Verdict> {
     let digits: Vec<u8> = candidate.bytes().filter(u8::is_ascii_digit).collect();
@@ -11,8 +20,16 @@ pub fn check(candidate: &str) -> Option<Verdict> {
     if digits.iter().all(|&d| d == digits[0]) || !luhn_valid(&digits) {
         return None;
     }
-    card_brand(&digits)?;
-    Some(Verdict::new(String::from_utf8(digits).ok()?))
+    // Issuer ranges change (Mastercard's 2-series arrived in 2017): a Luhn-valid number with a
+    // banking or travel major industry identifier (3–6) but no known range still counts when
+    // card words are near it.
+    let known = card_brand(&digits).is_some();
+    if !known && !(b'3'..=b'6').contains(&digits[0]) {
+        return None;
+    }
+    let mut v = Verdict::new(String::from_utf8(digits).ok()?);
+    v.requires_context = !known;
+    Some(v)
 }
 
 /// Either no separators, or one kind of separator (space or dash) between groups of 4–6 digits
@@ -134,6 +151,7 @@ mod tests {
         for n in [
             "4111111111111112",    // Luhn
             "1234567812345670",    // Luhn ok, no issuer starts with 1
+            "8888888888888888",
             "1700000000008",       // unix millis shape, Luhn-valid, no issuer
             "0000000000000000",    // all zeros
             "4111 1111-1111 1111", // mixed separators
@@ -144,6 +162,21 @@ mod tests {
         ] {
             assert!(check(n).is_none(), "{n}");
         }
+    }
+
+    #[test]
+    fn unknown_issuer_needs_context() {
+        let v = check("3595832958941990").unwrap(); // Luhn-valid, 35xx outside JCB's range
+        assert!(v.requires_context);
+        assert!(!check("4111111111111111").unwrap().requires_context);
+        assert!(check("7595832958941991").is_none(), "Luhn-valid, but 7 is no card industry");
+    }
+
+    #[test]
+    fn digits_after_plus_are_not_cards() {
+        let t = "call +4915123454105";
+        assert!(check(&t[6..]).is_some(), "Luhn-valid Visa length on its own");
+        assert!(check_in(t, 6..t.len()).is_none());
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub struct Verdict {
     pub normalized: String,
     /// Replaces the rule's base confidence when set.
     pub confidence: Option<Confidence>,
+    /// Keep the match only if one of the rule's context words (or the field name) supports it.
+    pub requires_context: bool,
 }
 
 impl Verdict {
@@ -27,6 +29,7 @@ impl Verdict {
         Verdict {
             normalized,
             confidence: None,
+            requires_context: false,
         }
     }
 }
@@ -90,8 +93,8 @@ impl Validator {
             Validator::Email => email::check(text, span, region),
             Validator::Ipv4 => ip::check_v4(text, span, region),
             Validator::Ipv6 => ip::check_v6(text, span, region),
-            Validator::PaymentCard => card::check(&text[span]),
-            Validator::Phone => phone::check(&text[span], &env.phone_regions),
+            Validator::PaymentCard => card::check_in(text, span),
+            Validator::Phone => phone::check(text, span, &env.phone_regions),
         }
     }
 }

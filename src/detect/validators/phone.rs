@@ -4,8 +4,8 @@
 //! so dates, decimals, version strings and times are rejected before any parsing.
 
 use super::Verdict;
-use crate::findings::Confidence;
-use super::phone_meta::{region_index, valid_international, valid_national};
+use std::ops::Range;
+use super::phone_meta::{region_index, siblings, valid_international, valid_national};
 
 /// Regions national-format numbers are tried against, in order (indices into the metadata).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,22 +20,36 @@ impl Default for PhoneRegions {
     }
 }
 
-/// Parses a comma-separated list of ISO 3166 region codes (`US,GB,DE`).
+/// Parses a comma-separated list of ISO 3166 region codes (`US,GB,DE`). The regions that
+/// share a listed region's country code follow the listed ones (`US` brings the rest of the
+/// North American Numbering Plan, Canada included).
 pub fn parse_regions(list: &str) -> Result<PhoneRegions, String> {
-    let mut out = Vec::new();
+    let mut listed = Vec::new();
     for code in list.split(',').map(str::trim).filter(|c| !c.is_empty()) {
         let idx = region_index(&code.to_ascii_uppercase())
             .ok_or_else(|| format!("unknown region code '{code}'"))?;
-        out.push(idx);
+        listed.push(idx);
     }
-    if out.is_empty() {
+    if listed.is_empty() {
         return Err("no region codes given".into());
+    }
+    let mut out = listed.clone();
+    for &i in &listed {
+        for s in siblings(i) {
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
     }
     Ok(PhoneRegions(out))
 }
 
-pub fn check(candidate: &str, regions: &PhoneRegions) -> Option<Verdict> {
+pub fn check(text: &str, span: Range<usize>, regions: &PhoneRegions) -> Option<Verdict> {
+    let candidate = &text[span.clone()];
     let shape = Shape::of(candidate)?;
+    if glued_to_token(text, &span, candidate) {
+        return None;
+    }
     if !shape.plus && shape.groups == 1 && looks_like_unix_time(candidate) {
         return None;
     }
@@ -45,16 +59,28 @@ pub fn check(candidate: &str, regions: &PhoneRegions) -> Option<Verdict> {
     } else {
         regions.0.iter().find_map(|&r| valid_national(r, &digits))?
     };
-    let confidence = if shape.plus || shape.groups > 1 {
-        None
-    } else {
-        // A bare run of digits is as likely an id as a phone number.
-        Some(Confidence::Low)
-    };
+    // A bare run of digits is as likely an id as a phone number: keep it only where a phone
+    // word or field name says it is one.
     Some(Verdict {
         normalized,
-        confidence,
+        confidence: None,
+        requires_context: !shape.plus && shape.groups == 1,
     })
+}
+
+/// True when the candidate is part of a longer token: `ORD-2019-915531`, `641-2024876-7871816`,
+/// or the first groups of `4953 6400 4628 1275`.
+fn glued_to_token(text: &str, span: &Range<usize>, candidate: &str) -> bool {
+    let b = text.as_bytes();
+    let internal = |c: u8| candidate.as_bytes()[1..].contains(&c);
+    let glued = |sep: u8, beyond: Option<&u8>| match sep {
+        b'-' | b'.' | b'/' => beyond.is_some_and(u8::is_ascii_alphanumeric),
+        b' ' => internal(b' ') && beyond.is_some_and(u8::is_ascii_digit),
+        _ => false,
+    };
+    let before = span.start.checked_sub(1).map(|i| (b[i], i.checked_sub(1).and_then(|j| b.get(j))));
+    let after = b.get(span.end).map(|&c| (c, b.get(span.end + 1)));
+    before.is_some_and(|(c, beyond)| glued(c, beyond)) || after.is_some_and(|(c, beyond)| glued(c, beyond))
 }
 
 /// Unix seconds (10 digits) or milliseconds (13 digits) from 2001 to 2033 written bare.
@@ -126,12 +152,20 @@ impl Shape {
         if dots && (groups.len() < 3 || groups.iter().any(|&g| g < 2)) {
             return None;
         }
-        // Dates written with dashes or dots: 2024-02-01, 01.02.2024, 01-02-2024.
-        if groups.len() == 3 && (seps.contains(&b'-') || dots) {
-            let g = (groups[0], groups[1], groups[2]);
-            if g == (4, 2, 2) || g == (2, 2, 4) {
-                return None;
-            }
+        // A date anywhere (2024-02-01 14, 01.02.2024): three groups of 4-2-2 or 2-2-4 digits
+        // joined by dashes, dots or slashes.
+        let date_seps = seps.iter().any(|c| matches!(c, b'-' | b'.' | b'/'));
+        if date_seps
+            && groups
+                .windows(3)
+                .any(|g| matches!((g[0], g[1], g[2]), (4, 2, 2) | (2, 2, 4)))
+        {
+            return None;
+        }
+        // 3-2-4 is the layout of US Social Security numbers, not of any national phone format
+        // of the default regions.
+        if !plus && groups == [3, 2, 4] {
+            return None;
         }
         Some(Shape {
             plus,
@@ -145,7 +179,11 @@ mod tests {
     use super::*;
 
     fn ok(s: &str) -> bool {
-        check(s, &PhoneRegions::default()).is_some()
+        run(s).is_some()
+    }
+
+    fn run(s: &str) -> Option<Verdict> {
+        check(s, 0..s.len(), &PhoneRegions::default())
     }
 
     #[test]
@@ -175,6 +213,8 @@ mod tests {
             "03-1234-5678",
             "090-1234-5678",
             "+81 90 1234 5678",
+            "416-813-0176",   // Toronto: NANP, not US
+            "(06975) 80604",  // German area code in parentheses
         ] {
             assert!(ok(n), "{n}");
         }
@@ -182,16 +222,31 @@ mod tests {
 
     #[test]
     fn normalizes_to_e164() {
-        let v = check("(415) 555-2671", &PhoneRegions::default()).unwrap();
+        let v = run("(415) 555-2671").unwrap();
         assert_eq!(v.normalized, "+14155552671");
-        let v = check("+44 20 7946 0958", &PhoneRegions::default()).unwrap();
+        let v = run("+44 20 7946 0958").unwrap();
         assert_eq!(v.normalized, "+442079460958");
     }
 
     #[test]
-    fn bare_digits_are_low_confidence() {
-        let v = check("4155552671", &PhoneRegions::default()).unwrap();
-        assert_eq!(v.confidence, Some(Confidence::Low));
+    fn bare_digits_need_context() {
+        assert!(run("4155552671").unwrap().requires_context);
+        assert!(!run("415 555 2671").unwrap().requires_context);
+        assert!(!run("+14155552671").unwrap().requires_context);
+    }
+
+    #[test]
+    fn parts_of_longer_tokens_are_not_phones() {
+        let regions = PhoneRegions::default();
+        let inside = |text: &str, cand: &str| {
+            let s = text.find(cand).unwrap();
+            check(text, s..s + cand.len(), &regions).is_some()
+        };
+        assert!(!inside("order ORD-2019-915531", "2019-915531"));
+        assert!(!inside("order 641-2024876-7871816 shipped", "641-2024876"));
+        assert!(!inside("ref 4953 6400 4628 1275", "4953 6400 4628"));
+        assert!(inside("call 415-555-2671 2024", "415-555-2671"));
+        assert!(inside("call 2024 415-555-2671", "415-555-2671"));
     }
 
     #[test]
@@ -206,6 +261,8 @@ mod tests {
             "1234567890123456",
             "+1 (55) (5) 123",
             "12:30:45",
+            "2023-11-08 14",
+            "073-93-9176", // SSN layout
         ] {
             assert!(!ok(n), "{n}");
         }
@@ -213,7 +270,9 @@ mod tests {
 
     #[test]
     fn regions_parse() {
-        assert_eq!(parse_regions("us, gb").unwrap().0.len(), 2);
+        let r = parse_regions("us, gb").unwrap();
+        assert_eq!(r.0[..2], [region_index("US").unwrap(), region_index("GB").unwrap()]);
+        assert!(r.0.contains(&region_index("CA").unwrap()), "NANP siblings follow");
         assert!(parse_regions("XX").is_err());
     }
 }

@@ -134,6 +134,12 @@ impl Region {
             if viable && !self.general.matches(&candidate) {
                 return (digits.to_string(), false);
             }
+            // Some regions' transforms add an area code to a local number (Guam, the US Virgin
+            // Islands: `2003464` → `6712003464`). Right for dialling, wrong for finding numbers
+            // in text: any seven digits would become a phone number. Removing digits is fine.
+            if candidate.len() > digits.len() {
+                return (digits.to_string(), false);
+            }
             let stripped = candidate != digits;
             return (candidate, stripped);
         }
@@ -188,6 +194,13 @@ fn region(i: usize) -> Option<&'static Region> {
 /// Index of a region by ISO code (`"GB"`), for [`valid_national`].
 pub fn region_index(id: &str) -> Option<usize> {
     TABLE.by_id.get(id).copied()
+}
+
+/// Regions sharing the country code of region `idx` (NANP for US, GG/JE/IM for GB), main
+/// country first.
+pub fn siblings(idx: usize) -> Vec<usize> {
+    let code = TABLE.metas[idx].country_code();
+    TABLE.by_code.get(&code).cloned().unwrap_or_default()
 }
 
 /// A number written in national format (`digits`: its ASCII digits) that is valid for the
@@ -248,6 +261,9 @@ mod tests {
         assert_eq!(nat("DE", "03012345678").as_deref(), Some("+493012345678"));
         assert_eq!(nat("ES", "612345678").as_deref(), Some("+34612345678"));
         assert_eq!(nat("US", "1234567890"), None);
+        for r in ["VI", "GU", "BM"] {
+            assert_eq!(nat(r, "2003464"), None, "{r}: no area code is added to local numbers");
+        }
     }
 
     #[test]
