@@ -15,7 +15,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "piiscan", version, about = "Find personal data (PII) in ML datasets before training.")]
+#[command(
+    name = "piiscan",
+    version,
+    about = "Find personal data (PII) in ML datasets before training."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -109,12 +113,16 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Scan(args) => run_scan(args),
-        Command::Rules { command: RulesCommand::List { rules, json } } => {
+        Command::Rules {
+            command: RulesCommand::List { rules, json },
+        } => {
             let set = RuleSet::load(rules.rules.as_deref())?;
             write_list(&set, json, &mut std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Rules { command: RulesCommand::Check { rules } } => {
+        Command::Rules {
+            command: RulesCommand::Check { rules },
+        } => {
             let set = RuleSet::load(rules.rules.as_deref())?;
             let failures = check_rules(&set, &ValidationEnv::default());
             for f in &failures {
@@ -135,7 +143,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 examples - failures.len(),
                 failures.len()
             );
-            Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if failures.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
     }
 }
@@ -149,7 +161,9 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         .map(str::parse::<Format>)
         .transpose()
         .map_err(anyhow::Error::msg)?;
-    let phone_regions = parse_regions(&args.region).map_err(anyhow::Error::msg).context("--region")?;
+    let phone_regions = parse_regions(&args.region)
+        .map_err(anyhow::Error::msg)
+        .context("--region")?;
     let key = FingerprintKey::from_sources(args.key_file.as_deref())?;
     if !key.is_keyed() && !args.quiet {
         eprintln!(

@@ -51,7 +51,12 @@ impl Diagnostics for Stderr {
     }
     fn skipped(&mut self, s: &Skipped) {
         if !self.quiet {
-            let _ = writeln!(std::io::stderr(), "piiscan: skipped {}: {}", s.path, s.reason);
+            let _ = writeln!(
+                std::io::stderr(),
+                "piiscan: skipped {}: {}",
+                s.path,
+                s.reason
+            );
         }
     }
 }
@@ -118,7 +123,11 @@ pub fn run(opts: ScanOptions, sink: &mut dyn Sink, diag: &mut dyn Diagnostics) -
         .enumerate()
         .flat_map(|(i, f)| {
             let chunks = f.size.div_ceil(chunk_size).max(1) as usize;
-            (0..chunks).map(move |c| Unit { file: i, chunk: c, chunks })
+            (0..chunks).map(move |c| Unit {
+                file: i,
+                chunk: c,
+                chunks,
+            })
         })
         .collect();
 
@@ -130,7 +139,9 @@ pub fn run(opts: ScanOptions, sink: &mut dyn Sink, diag: &mut dyn Diagnostics) -
         let results: Vec<ChunkResult> = pool.install(|| {
             batch
                 .par_iter()
-                .map_init(Scratch::default, |scratch, u| scan_unit(&emitter, &files[u.file], u, scratch))
+                .map_init(Scratch::default, |scratch, u| {
+                    scan_unit(&emitter, &files[u.file], u, scratch)
+                })
                 .collect()
         });
         for (u, mut r) in batch.iter().zip(results) {

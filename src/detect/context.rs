@@ -69,7 +69,7 @@ impl Context {
             if windows.iter().any(|&(a, b)| has_word(pos, text, a, b)) {
                 return Signal::Raise;
             }
-            if key.is_some_and(|k| key_tokens(k).any(|t| self.key_words.iter().any(|w| *w == t))) {
+            if key.is_some_and(|k| key_tokens(k).any(|t| self.key_words.contains(&t))) {
                 return Signal::Raise;
             }
         }
@@ -166,9 +166,15 @@ mod tests {
     #[test]
     fn drop_before_looks_at_the_previous_word_only() {
         let c = ctx(&[], &[]);
-        assert_eq!(c.signal("running on Windows 4.14.23.191", 19, 30, None), Signal::Drop);
+        assert_eq!(
+            c.signal("running on Windows 4.14.23.191", 19, 30, None),
+            Signal::Drop
+        );
         assert_eq!(c.signal("version: 1.2.3.4", 9, 16, None), Signal::Drop);
-        assert_eq!(c.signal("Windows host at 10.1.2.3", 16, 24, None), Signal::None);
+        assert_eq!(
+            c.signal("Windows host at 10.1.2.3", 16, 24, None),
+            Signal::None
+        );
         assert_eq!(previous_word("ip: 1.2.3.4", 4), Some("ip"));
         assert_eq!(previous_word("ip ---- 1.2.3.4", 8), None, "too far");
         assert_eq!(previous_word("1.2.3.4", 0), None);
@@ -180,7 +186,11 @@ mod tests {
         let t = "my Phone: 555 0100";
         assert_eq!(c.signal(t, 10, 18, None), Signal::Raise);
         let t = "my telephone 555 0100";
-        assert_eq!(c.signal(t, 13, 21, None), Signal::None, "tel inside telephone");
+        assert_eq!(
+            c.signal(t, 13, 21, None),
+            Signal::None,
+            "tel inside telephone"
+        );
         let t = "order 555 0100";
         assert_eq!(c.signal(t, 6, 14, None), Signal::Lower);
         let far = format!("phone {} 555 0100", "x".repeat(40));
@@ -191,7 +201,10 @@ mod tests {
     fn field_name_tokens() {
         let c = ctx(&["ip", "phone"], &[]);
         assert_eq!(c.signal("1.2.3.4", 0, 7, Some("client_ip")), Signal::Raise);
-        assert_eq!(c.signal("1.2.3.4", 0, 7, Some("phoneNumber")), Signal::Raise);
+        assert_eq!(
+            c.signal("1.2.3.4", 0, 7, Some("phoneNumber")),
+            Signal::Raise
+        );
         assert_eq!(c.signal("1.2.3.4", 0, 7, Some("zip")), Signal::None);
         let toks: Vec<_> = key_tokens("userIPAddress_v2").collect();
         assert!(toks.contains(&"user".to_string()) && toks.contains(&"v2".to_string()));

@@ -100,7 +100,13 @@ impl Detector {
 
     /// Appends to `out` the matches in `text`, sorted by start. `key` is the name of the field
     /// holding `text` (a JSON key or column name), used as context.
-    pub fn detect(&self, text: &str, key: Option<&str>, scratch: &mut Scratch, out: &mut Vec<Match>) {
+    pub fn detect(
+        &self,
+        text: &str,
+        key: Option<&str>,
+        scratch: &mut Scratch,
+        out: &mut Vec<Match>,
+    ) {
         scratch.next.clear();
         scratch.next.resize(self.rules.len(), 0);
         scratch.candidates.clear();
@@ -168,7 +174,10 @@ impl Detector {
         scratch.next[r] = scratch.next[r].max(re);
         let region = &text[rs..re];
         if !rule.region_contains.is_empty()
-            && !rule.region_contains.iter().any(|l| region.contains(l.as_str()))
+            && !rule
+                .region_contains
+                .iter()
+                .any(|l| region.contains(l.as_str()))
         {
             return;
         }
@@ -182,7 +191,8 @@ impl Detector {
                 pos = next_boundary(text, ms + 1);
                 continue;
             }
-            if let Some(end) = self.accept_longest(r, text, ms, me, rs..re, &mut scratch.candidates) {
+            if let Some(end) = self.accept_longest(r, text, ms, me, rs..re, &mut scratch.candidates)
+            {
                 pos = end;
                 continue;
             }
@@ -230,7 +240,14 @@ impl Detector {
         }
     }
 
-    fn accept(&self, rule: &Rule, text: &str, s: usize, e: usize, region: std::ops::Range<usize>) -> Option<Verdict> {
+    fn accept(
+        &self,
+        rule: &Rule,
+        text: &str,
+        s: usize,
+        e: usize,
+        region: std::ops::Range<usize>,
+    ) -> Option<Verdict> {
         let bytes = text.as_bytes();
         if (s > 0 && is_word(bytes[s - 1])) || (e < bytes.len() && is_word(bytes[e])) {
             return None;
@@ -252,7 +269,10 @@ impl Detector {
                 .then(a.start.cmp(&b.start))
         });
         for c in cands.drain(..) {
-            if out[first..].iter().all(|k| c.end <= k.start || c.start >= k.end) {
+            if out[first..]
+                .iter()
+                .all(|k| c.end <= k.start || c.start >= k.end)
+            {
                 out.push(c);
             }
         }

@@ -42,7 +42,10 @@ impl FingerprintKey {
         if let Some(path) = key_file {
             let key = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
             if key.trim_ascii().is_empty() {
-                return Err(crate::Error::Config(format!("{}: key file is empty", path.display())));
+                return Err(crate::Error::Config(format!(
+                    "{}: key file is empty",
+                    path.display()
+                )));
             }
             return Ok(Self::secret(&key));
         }
@@ -80,7 +83,10 @@ mod tests {
     #[test]
     fn same_value_same_key_same_fingerprint() {
         let k = FingerprintKey::secret(b"team-secret\n");
-        assert_eq!(k.fingerprint("email", "a@b.de"), k.fingerprint("email", "a@b.de"));
+        assert_eq!(
+            k.fingerprint("email", "a@b.de"),
+            k.fingerprint("email", "a@b.de")
+        );
         assert_eq!(k.fingerprint("email", "a@b.de").len(), 32);
     }
 
@@ -88,7 +94,10 @@ mod tests {
     fn key_and_kind_change_the_fingerprint() {
         let a = FingerprintKey::secret(b"one");
         let b = FingerprintKey::secret(b"two");
-        assert_ne!(a.fingerprint("email", "a@b.de"), b.fingerprint("email", "a@b.de"));
+        assert_ne!(
+            a.fingerprint("email", "a@b.de"),
+            b.fingerprint("email", "a@b.de")
+        );
         assert_ne!(a.fingerprint("email", "x"), a.fingerprint("phone", "x"));
         assert_ne!(
             FingerprintKey::unkeyed().fingerprint("email", "a@b.de"),
@@ -100,6 +109,9 @@ mod tests {
     fn known_vector() {
         // HMAC-SHA256(key="key", "email:a@b.de"), first 16 bytes; computed with Python's hmac.
         let k = FingerprintKey::secret(b"key");
-        assert_eq!(k.fingerprint("email", "a@b.de"), "6dcf236c162a28085c4467197f9f744e");
+        assert_eq!(
+            k.fingerprint("email", "a@b.de"),
+            "6dcf236c162a28085c4467197f9f744e"
+        );
     }
 }

@@ -15,9 +15,7 @@ pub fn mask_value(kind: &str, value: &str) -> String {
 }
 
 fn first_char(s: &str) -> &str {
-    s.char_indices()
-        .nth(1)
-        .map_or(s, |(i, _)| &s[..i])
+    s.char_indices().nth(1).map_or(s, |(i, _)| &s[..i])
 }
 
 fn mask_email(value: &str) -> String {
@@ -84,8 +82,14 @@ mod tests {
     #[test]
     fn masks_each_kind() {
         assert_eq!(mask_value("email", "john.doe@gmail.com"), "j***@g***.com");
-        assert_eq!(mask_value("payment_card", "4242 4242 4242 4242"), "**** **** **** 4242");
-        assert_eq!(mask_value("phone", "+1 (555) 123-4567"), "+* (***) ***-**67");
+        assert_eq!(
+            mask_value("payment_card", "4242 4242 4242 4242"),
+            "**** **** **** 4242"
+        );
+        assert_eq!(
+            mask_value("phone", "+1 (555) 123-4567"),
+            "+* (***) ***-**67"
+        );
         assert_eq!(mask_value("ip_address", "192.168.1.20"), "192.*.*.*");
         assert_eq!(mask_value("ip_address", "2001:db8::1"), "2001:*");
         assert_eq!(mask_value("ip_address", "::1"), "*");

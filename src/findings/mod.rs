@@ -55,7 +55,9 @@ impl std::str::FromStr for Confidence {
             "low" => Ok(Confidence::Low),
             "medium" => Ok(Confidence::Medium),
             "high" => Ok(Confidence::High),
-            _ => Err(format!("unknown confidence '{s}' (expected low, medium or high)")),
+            _ => Err(format!(
+                "unknown confidence '{s}' (expected low, medium or high)"
+            )),
         }
     }
 }

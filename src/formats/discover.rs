@@ -130,7 +130,13 @@ mod tests {
         let names: Vec<String> = d
             .files
             .iter()
-            .map(|f| f.path.strip_prefix(root).unwrap().to_string_lossy().into_owned())
+            .map(|f| {
+                f.path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .collect();
         assert_eq!(names, vec!["a.jsonl", "b.txt", "sub/c.log"]);
         assert_eq!(d.files[0].format, Format::Jsonl);

@@ -17,9 +17,22 @@ pub struct Emitter {
 }
 
 impl Emitter {
-    pub fn new(detector: Detector, key: FingerprintKey, show_values: bool, min_confidence: Confidence) -> Self {
-        let kinds = detector.rules().iter().map(|r| Arc::from(r.kind.as_str())).collect();
-        let rule_ids = detector.rules().iter().map(|r| Arc::from(r.id.as_str())).collect();
+    pub fn new(
+        detector: Detector,
+        key: FingerprintKey,
+        show_values: bool,
+        min_confidence: Confidence,
+    ) -> Self {
+        let kinds = detector
+            .rules()
+            .iter()
+            .map(|r| Arc::from(r.kind.as_str()))
+            .collect();
+        let rule_ids = detector
+            .rules()
+            .iter()
+            .map(|r| Arc::from(r.id.as_str()))
+            .collect();
         Emitter {
             detector,
             key,
@@ -79,7 +92,14 @@ pub struct ChunkResult {
 
 impl Emitter {
     /// Appends findings for `matches` (sorted by start) found in `text`.
-    pub fn emit(&self, text: &str, matches: &[Match], loc: &Location<'_>, path: &Arc<str>, out: &mut ChunkResult) {
+    pub fn emit(
+        &self,
+        text: &str,
+        matches: &[Match],
+        loc: &Location<'_>,
+        path: &Arc<str>,
+        out: &mut ChunkResult,
+    ) {
         let (mut at_byte, mut at_cp) = (0usize, 0u64);
         let mut cp = |to: usize| -> u64 {
             at_cp += count_chars(&text.as_bytes()[at_byte..to]);

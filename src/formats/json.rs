@@ -74,7 +74,12 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn value<F>(&mut self, depth: usize, path: &mut Vec<Seg<'a>>, visit: &mut F) -> Result<(), JsonError>
+    fn value<F>(
+        &mut self,
+        depth: usize,
+        path: &mut Vec<Seg<'a>>,
+        visit: &mut F,
+    ) -> Result<(), JsonError>
     where
         F: FnMut(&Str<'a>, &[Seg<'a>]) -> bool,
     {
@@ -95,7 +100,12 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn object<F>(&mut self, depth: usize, path: &mut Vec<Seg<'a>>, visit: &mut F) -> Result<(), JsonError>
+    fn object<F>(
+        &mut self,
+        depth: usize,
+        path: &mut Vec<Seg<'a>>,
+        visit: &mut F,
+    ) -> Result<(), JsonError>
     where
         F: FnMut(&Str<'a>, &[Seg<'a>]) -> bool,
     {
@@ -140,7 +150,12 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn array<F>(&mut self, depth: usize, path: &mut Vec<Seg<'a>>, visit: &mut F) -> Result<(), JsonError>
+    fn array<F>(
+        &mut self,
+        depth: usize,
+        path: &mut Vec<Seg<'a>>,
+        visit: &mut F,
+    ) -> Result<(), JsonError>
     where
         F: FnMut(&Str<'a>, &[Seg<'a>]) -> bool,
     {
@@ -224,7 +239,10 @@ impl<'a> Parser<'a> {
         let start = self.i;
         let mut escaped = false;
         loop {
-            let Some(pos) = self.b[self.i..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20) else {
+            let Some(pos) = self.b[self.i..]
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+            else {
                 self.i = self.b.len();
                 return Err(self.err("unterminated string"));
             };
@@ -262,7 +280,9 @@ impl<'a> Parser<'a> {
 }
 
 fn hex4(h: &[u8]) -> u32 {
-    h.iter().fold(0, |acc, &c| acc * 16 + char::from(c).to_digit(16).unwrap_or(0))
+    h.iter().fold(0, |acc, &c| {
+        acc * 16 + char::from(c).to_digit(16).unwrap_or(0)
+    })
 }
 
 /// One decoded unit of a validated raw string: the char it yields and the raw bytes it used.
@@ -340,7 +360,11 @@ pub fn render_path(path: &[Seg<'_>], show_values: bool) -> String {
                 out.push_str(&i.to_string());
                 out.push(']');
             }
-            Seg::Key { raw, escaped, flagged } => {
+            Seg::Key {
+                raw,
+                escaped,
+                flagged,
+            } => {
                 if flagged && !show_values {
                     out.push_str("[\"***\"]");
                     continue;
@@ -351,7 +375,10 @@ pub fn render_path(path: &[Seg<'_>], show_values: bool) -> String {
                 } else {
                     std::str::from_utf8(raw).unwrap_or("\u{FFFD}")
                 };
-                let ident = key.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+                let ident = key
+                    .bytes()
+                    .next()
+                    .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
                     && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
                 if ident {
                     if !out.is_empty() {
@@ -377,17 +404,22 @@ mod tests {
         let mut out = Vec::new();
         let mut path = Vec::new();
         let mut buf = String::new();
-        walk(line.as_bytes(), &mut path, &mut |s: &Str<'_>, p: &[Seg<'_>]| {
-            decode_into(s.raw, &mut buf);
-            out.push((render_path(p, true), buf.clone(), s.is_key));
-            false
-        })?;
+        walk(
+            line.as_bytes(),
+            &mut path,
+            &mut |s: &Str<'_>, p: &[Seg<'_>]| {
+                decode_into(s.raw, &mut buf);
+                out.push((render_path(p, true), buf.clone(), s.is_key));
+                false
+            },
+        )?;
         Ok(out)
     }
 
     #[test]
     fn paths_of_nested_strings() {
-        let got = strings(r#"{"messages":[{"role":"user","content":"hi"}],"meta":{"a b":["x"]}}"#).unwrap();
+        let got = strings(r#"{"messages":[{"role":"user","content":"hi"}],"meta":{"a b":["x"]}}"#)
+            .unwrap();
         let values: Vec<(String, String)> = got
             .iter()
             .filter(|(_, _, k)| !k)
@@ -429,13 +461,46 @@ mod tests {
     #[test]
     fn agrees_with_serde_json_on_validity() {
         let cases = [
-            "{}", "[]", "1", "-0.5e+3", "\"x\"", "true", "null", " {\"a\" : [1, 2 ,{}] } ",
-            "{", "}", "[1,]", "{\"a\":1,}", "{a:1}", "01", "1.", "-", ".5", "1e", "tru",
-            "\"\\x\"", "\"\\u12\"", "\"a\tb\"", "[1 2]", "{\"a\" 1}", "{} {}", "\"", "[\"a\"",
-            "nul", "[-]", "{\"a\":}", "[1e5,2E-3,0.0]", "\"\\ud800\"",
+            "{}",
+            "[]",
+            "1",
+            "-0.5e+3",
+            "\"x\"",
+            "true",
+            "null",
+            " {\"a\" : [1, 2 ,{}] } ",
+            "{",
+            "}",
+            "[1,]",
+            "{\"a\":1,}",
+            "{a:1}",
+            "01",
+            "1.",
+            "-",
+            ".5",
+            "1e",
+            "tru",
+            "\"\\x\"",
+            "\"\\u12\"",
+            "\"a\tb\"",
+            "[1 2]",
+            "{\"a\" 1}",
+            "{} {}",
+            "\"",
+            "[\"a\"",
+            "nul",
+            "[-]",
+            "{\"a\":}",
+            "[1e5,2E-3,0.0]",
+            "\"\\ud800\"",
         ];
         for c in cases {
-            let ours = walk(c.as_bytes(), &mut Vec::new(), &mut |_: &Str<'_>, _: &[Seg<'_>]| false).is_ok();
+            let ours = walk(
+                c.as_bytes(),
+                &mut Vec::new(),
+                &mut |_: &Str<'_>, _: &[Seg<'_>]| false,
+            )
+            .is_ok();
             let theirs = serde_json::from_str::<serde_json::Value>(c).is_ok();
             // serde_json rejects lone surrogates; we accept them as U+FFFD (lossy, like Python).
             if c == "\"\\ud800\"" {
@@ -448,18 +513,36 @@ mod tests {
 
     #[test]
     fn errors_have_offsets_and_depth_is_bounded() {
-        let e = walk(b"{\"a\":1,}", &mut Vec::new(), &mut |_: &Str<'_>, _: &[Seg<'_>]| false).unwrap_err();
+        let e = walk(
+            b"{\"a\":1,}",
+            &mut Vec::new(),
+            &mut |_: &Str<'_>, _: &[Seg<'_>]| false,
+        )
+        .unwrap_err();
         assert_eq!(e.offset, 7);
         let deep = "[".repeat(10_000);
-        let e = walk(deep.as_bytes(), &mut Vec::new(), &mut |_: &Str<'_>, _: &[Seg<'_>]| false).unwrap_err();
+        let e = walk(
+            deep.as_bytes(),
+            &mut Vec::new(),
+            &mut |_: &Str<'_>, _: &[Seg<'_>]| false,
+        )
+        .unwrap_err();
         assert!(e.message.contains("nesting"));
     }
 
     #[test]
     fn flagged_keys_are_masked_in_paths() {
         let path = [
-            Seg::Key { raw: b"emails", escaped: false, flagged: false },
-            Seg::Key { raw: b"bob@x.com", escaped: false, flagged: true },
+            Seg::Key {
+                raw: b"emails",
+                escaped: false,
+                flagged: false,
+            },
+            Seg::Key {
+                raw: b"bob@x.com",
+                escaped: false,
+                flagged: true,
+            },
         ];
         assert_eq!(render_path(&path, false), "emails[\"***\"]");
         assert_eq!(render_path(&path, true), "emails[\"bob@x.com\"]");

@@ -12,7 +12,13 @@ use crate::findings::InputError;
 use std::sync::Arc;
 
 /// Scans a chunk of a JSON Lines file that starts at byte `base` of the file.
-pub fn scan(em: &Emitter, path: &Arc<str>, data: &[u8], base: u64, scratch: &mut Scratch) -> ChunkResult {
+pub fn scan(
+    em: &Emitter,
+    path: &Arc<str>,
+    data: &[u8],
+    base: u64,
+    scratch: &mut Scratch,
+) -> ChunkResult {
     let mut out = ChunkResult {
         bytes: data.len() as u64,
         scanned: true,
@@ -39,7 +45,16 @@ pub fn scan(em: &Emitter, path: &Arc<str>, data: &[u8], base: u64, scratch: &mut
                     e.valid_up_to() + 1
                 ),
             });
-            text::scan_line(em, path, line, line_no, line_base, scratch, &mut matches, &mut out);
+            text::scan_line(
+                em,
+                path,
+                line,
+                line_no,
+                line_base,
+                scratch,
+                &mut matches,
+                &mut out,
+            );
             continue;
         };
         let mark = (out.findings.len(), out.below_threshold);
@@ -50,7 +65,11 @@ pub fn scan(em: &Emitter, path: &Arc<str>, data: &[u8], base: u64, scratch: &mut
             } else {
                 &text[s.offset..s.offset + s.raw.len()]
             };
-            let key = if s.is_key { None } else { last_key(p, &mut key_buf) };
+            let key = if s.is_key {
+                None
+            } else {
+                last_key(p, &mut key_buf)
+            };
             matches.clear();
             em.detector.detect(value, key, scratch, &mut matches);
             if matches.is_empty() {
@@ -94,7 +113,16 @@ pub fn scan(em: &Emitter, path: &Arc<str>, data: &[u8], base: u64, scratch: &mut
                     e.message
                 ),
             });
-            text::scan_line(em, path, line, line_no, line_base, scratch, &mut matches, &mut out);
+            text::scan_line(
+                em,
+                path,
+                line,
+                line_no,
+                line_base,
+                scratch,
+                &mut matches,
+                &mut out,
+            );
         }
     }
     out

@@ -68,7 +68,15 @@ mod tests {
     #[test]
     fn lines_strip_crlf_and_keep_a_last_line_without_newline() {
         let got: Vec<(usize, &[u8])> = lines(b"a\r\nb\n\nc").collect();
-        assert_eq!(got, vec![(0, &b"a"[..]), (3, &b"b"[..]), (5, &b""[..]), (6, &b"c"[..])]);
+        assert_eq!(
+            got,
+            vec![
+                (0, &b"a"[..]),
+                (3, &b"b"[..]),
+                (5, &b""[..]),
+                (6, &b"c"[..])
+            ]
+        );
         assert_eq!(lines(b"").count(), 0);
     }
 }

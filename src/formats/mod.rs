@@ -47,7 +47,9 @@ impl std::str::FromStr for Format {
         match s.to_ascii_lowercase().as_str() {
             "jsonl" | "ndjson" => Ok(Format::Jsonl),
             "text" | "txt" => Ok(Format::Text),
-            _ => Err(format!("unknown input format '{s}' (expected jsonl or text)")),
+            _ => Err(format!(
+                "unknown input format '{s}' (expected jsonl or text)"
+            )),
         }
     }
 }

@@ -9,7 +9,13 @@ use crate::findings::InputError;
 use std::sync::Arc;
 
 /// Scans a chunk of a text file that starts at byte `base` of the file.
-pub fn scan(em: &Emitter, path: &Arc<str>, data: &[u8], base: u64, scratch: &mut Scratch) -> ChunkResult {
+pub fn scan(
+    em: &Emitter,
+    path: &Arc<str>,
+    data: &[u8],
+    base: u64,
+    scratch: &mut Scratch,
+) -> ChunkResult {
     let mut out = ChunkResult {
         bytes: data.len() as u64,
         scanned: true,
@@ -32,7 +38,16 @@ pub fn scan(em: &Emitter, path: &Arc<str>, data: &[u8], base: u64, scratch: &mut
                 ),
             });
         }
-        scan_line(em, path, line, line_no, base + off as u64, scratch, &mut matches, &mut out);
+        scan_line(
+            em,
+            path,
+            line,
+            line_no,
+            base + off as u64,
+            scratch,
+            &mut matches,
+            &mut out,
+        );
     }
     out
 }

@@ -36,8 +36,14 @@ impl Output {
                 return Ok(Output::Direct(BufWriter::new(f)));
             }
         }
-        let dir = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let dir = dest
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let temp = dir.join(format!(".{name}.piiscan-{}.tmp", std::process::id()));
         let f = File::create(&temp).map_err(|e| Error::io(&temp, e))?;
         Ok(Output::Atomic {
@@ -51,7 +57,13 @@ impl Output {
     /// Flushes and, for a file, renames it into place.
     pub fn commit(mut self) -> Result<()> {
         self.flush().map_err(Error::Output)?;
-        if let Output::Atomic { file, temp, dest, committed } = &mut self {
+        if let Output::Atomic {
+            file,
+            temp,
+            dest,
+            committed,
+        } = &mut self
+        {
             file.get_ref().sync_all().map_err(Error::Output)?;
             std::fs::rename(&*temp, &*dest).map_err(|e| Error::io(&*dest, e))?;
             *committed = true;
@@ -79,7 +91,12 @@ impl Write for Output {
 
 impl Drop for Output {
     fn drop(&mut self) {
-        if let Output::Atomic { temp, committed: false, .. } = self {
+        if let Output::Atomic {
+            temp,
+            committed: false,
+            ..
+        } = self
+        {
             let _ = std::fs::remove_file(temp);
         }
     }
@@ -98,7 +115,11 @@ mod tests {
         assert!(!dest.exists());
         o.commit().unwrap();
         assert_eq!(std::fs::read(&dest).unwrap(), b"data");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
     }
 
     #[test]

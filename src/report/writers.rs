@@ -19,7 +19,9 @@ impl std::str::FromStr for OutputFormat {
             "text" => Ok(OutputFormat::Text),
             "json" => Ok(OutputFormat::Json),
             "jsonl" => Ok(OutputFormat::Jsonl),
-            _ => Err(format!("unknown format '{s}' (expected text, json or jsonl)")),
+            _ => Err(format!(
+                "unknown format '{s}' (expected text, json or jsonl)"
+            )),
         }
     }
 }
@@ -63,14 +65,20 @@ struct JsonSink<'w> {
 
 impl Sink for JsonSink<'_> {
     fn finding(&mut self, f: &Finding) -> io::Result<()> {
-        self.out
-            .write_all(if self.count == 0 { b"{\"findings\":[\n" } else { b",\n" })?;
+        self.out.write_all(if self.count == 0 {
+            b"{\"findings\":[\n"
+        } else {
+            b",\n"
+        })?;
         self.count += 1;
         serde_json::to_writer(&mut self.out, f).map_err(json_err)
     }
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        self.out
-            .write_all(if self.count == 0 { b"{\"findings\":[" } else { b"\n" })?;
+        self.out.write_all(if self.count == 0 {
+            b"{\"findings\":["
+        } else {
+            b"\n"
+        })?;
         self.out.write_all(b"],\n\"summary\":")?;
         serde_json::to_writer_pretty(&mut self.out, summary).map_err(json_err)?;
         self.out.write_all(b"}\n")?;
@@ -83,25 +91,35 @@ struct TextSink<'w> {
 }
 
 impl Sink for TextSink<'_> {
+    /// `path:line:column: kind (confidence) value` for text; for a JSON field
+    /// `path:line field: kind (confidence) value` (`field (key)` when the match is a key).
     fn finding(&mut self, f: &Finding) -> io::Result<()> {
         write!(self.out, "{}", f.path)?;
         if let Some(l) = f.line {
             write!(self.out, ":{l}")?;
         }
-        write!(self.out, ":{}: {} ({}) {}", f.start + 1, f.kind, f.confidence, f.value)?;
-        if let Some(field) = &f.field {
-            write!(self.out, "  in {field}{}", if f.in_key { " (key)" } else { "" })?;
+        match &f.field {
+            Some(field) => write!(self.out, " {field}{}", if f.in_key { " (key)" } else { "" })?,
+            None => write!(self.out, ":{}", f.start + 1)?,
         }
-        writeln!(self.out)
+        writeln!(self.out, ": {} ({}) {}", f.kind, f.confidence, f.value)
     }
     fn finish(&mut self, s: &Summary) -> io::Result<()> {
-        let kinds: Vec<String> = s.findings_by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let kinds: Vec<String> = s
+            .findings_by_kind
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
         writeln!(
             self.out,
             "\n{} finding{}{} in {} of {} file{} ({} bytes, {} lines); {} skipped, {} error{}",
             s.findings,
             if s.findings == 1 { "" } else { "s" },
-            if kinds.is_empty() { String::new() } else { format!(" ({})", kinds.join(", ")) },
+            if kinds.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", kinds.join(", "))
+            },
             s.files_with_findings,
             s.files_scanned,
             if s.files_scanned == 1 { "" } else { "s" },

@@ -5,6 +5,9 @@ pub const FILES: &[(&str, &str)] = &[
     ("email.toml", include_str!("../../patterns/email.toml")),
     ("ipv4.toml", include_str!("../../patterns/ipv4.toml")),
     ("ipv6.toml", include_str!("../../patterns/ipv6.toml")),
-    ("payment_card.toml", include_str!("../../patterns/payment_card.toml")),
+    (
+        "payment_card.toml",
+        include_str!("../../patterns/payment_card.toml"),
+    ),
     ("phone.toml", include_str!("../../patterns/phone.toml")),
 ];

@@ -44,7 +44,9 @@ pub fn check_rules(set: &RuleSet, env: &ValidationEnv) -> Vec<CheckFailure> {
         let mut run = |text: &str| -> Vec<String> {
             let mut out = Vec::new();
             detector.detect(text, None, &mut scratch, &mut out);
-            out.iter().map(|m| text[m.start..m.end].to_string()).collect()
+            out.iter()
+                .map(|m| text[m.start..m.end].to_string())
+                .collect()
         };
         for ex in &rule.examples {
             let (text, expected) = parse_example(ex);
@@ -79,7 +81,10 @@ mod tests {
 
     #[test]
     fn example_markers() {
-        assert_eq!(parse_example("plain"), ("plain".into(), vec!["plain".into()]));
+        assert_eq!(
+            parse_example("plain"),
+            ("plain".into(), vec!["plain".into()])
+        );
         assert_eq!(
             parse_example("a «b» c «d»"),
             ("a b c d".into(), vec!["b".into(), "d".into()])

@@ -33,7 +33,11 @@ pub fn write_list(set: &RuleSet, json: bool, out: &mut dyn Write) -> io::Result<
         serde_json::to_writer_pretty(&mut *out, &rows).map_err(io::Error::other)?;
         return writeln!(out);
     }
-    writeln!(out, "{:<16} {:<14} {:<8} {:<14} NAME", "ID", "KIND", "CONF", "VALIDATOR")?;
+    writeln!(
+        out,
+        "{:<16} {:<14} {:<8} {:<14} NAME",
+        "ID", "KIND", "CONF", "VALIDATOR"
+    )?;
     for r in rows {
         writeln!(
             out,

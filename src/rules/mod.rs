@@ -98,11 +98,6 @@ impl RuleSet {
         }
     }
 
-    /// Keeps only rules whose kind is in `kinds`.
-    pub fn retain_kinds(&mut self, kinds: &[String]) {
-        self.rules.retain(|r| kinds.iter().any(|k| *k == r.kind));
-    }
-
     pub fn rules(&self) -> &[Rule] {
         &self.rules
     }
@@ -144,8 +139,8 @@ pub fn compile(text: &str, source: &str) -> Result<Rule> {
             "id and kind must be lowercase letters, digits, '_' or '-'",
         ));
     }
-    let regex = regex::Regex::new(&spec.regex)
-        .map_err(|e| rule_err(source, format!("regex: {e}")))?;
+    let regex =
+        regex::Regex::new(&spec.regex).map_err(|e| rule_err(source, format!("regex: {e}")))?;
     let full_regex = regex::Regex::new(&format!("^(?:{})$", spec.regex))
         .map_err(|e| rule_err(source, format!("regex: {e}")))?;
     let validator = match &spec.validator {
@@ -161,7 +156,10 @@ pub fn compile(text: &str, source: &str) -> Result<Rule> {
         None => Box::new([false; 256]),
     };
     if pf.literals.iter().any(String::is_empty) {
-        return Err(rule_err(source, "prefilter.literals must not be empty strings"));
+        return Err(rule_err(
+            source,
+            "prefilter.literals must not be empty strings",
+        ));
     }
     if !anchor_bytes.iter().any(|&b| b) && pf.literals.is_empty() {
         return Err(rule_err(
@@ -178,11 +176,15 @@ pub fn compile(text: &str, source: &str) -> Result<Rule> {
                     "prefilter.charset must be ASCII and must not contain a newline",
                 ));
             }
-            let missing = (0..=255u8).find(|&b| anchor_bytes[usize::from(b)] && !set[usize::from(b)]);
+            let missing =
+                (0..=255u8).find(|&b| anchor_bytes[usize::from(b)] && !set[usize::from(b)]);
             if let Some(b) = missing {
                 return Err(rule_err(
                     source,
-                    format!("anchor byte {:?} is not in prefilter.charset", char::from(b)),
+                    format!(
+                        "anchor byte {:?} is not in prefilter.charset",
+                        char::from(b)
+                    ),
                 ));
             }
             Some(set)
@@ -190,7 +192,11 @@ pub fn compile(text: &str, source: &str) -> Result<Rule> {
         None => None,
     };
     Ok(Rule {
-        name: if spec.name.is_empty() { spec.id.clone() } else { spec.name.clone() },
+        name: if spec.name.is_empty() {
+            spec.id.clone()
+        } else {
+            spec.name.clone()
+        },
         description: spec.description.clone(),
         confidence: spec.confidence,
         priority: spec.priority,
@@ -246,7 +252,10 @@ mod tests {
         on_disk.sort();
         let mut embedded: Vec<String> = builtin::FILES.iter().map(|(n, _)| n.to_string()).collect();
         embedded.sort();
-        assert_eq!(on_disk, embedded, "add new pattern files to src/rules/builtin.rs");
+        assert_eq!(
+            on_disk, embedded,
+            "add new pattern files to src/rules/builtin.rs"
+        );
     }
 
     #[test]
@@ -269,9 +278,15 @@ bytes = "[0-9]"
         let err = compile(&bad_regex, "bad.toml").unwrap_err().to_string();
         assert!(err.contains("bad.toml") && err.contains("regex"), "{err}");
         let no_anchor = base.replace("bytes = \"[0-9]\"", "");
-        assert!(compile(&no_anchor, "a.toml").unwrap_err().to_string().contains("anchor"));
+        assert!(compile(&no_anchor, "a.toml")
+            .unwrap_err()
+            .to_string()
+            .contains("anchor"));
         let bad_validator = format!("validator = \"nope\"\n{base}");
-        assert!(compile(&bad_validator, "v.toml").unwrap_err().to_string().contains("nope"));
+        assert!(compile(&bad_validator, "v.toml")
+            .unwrap_err()
+            .to_string()
+            .contains("nope"));
         let upper = base.replace("id = \"x\"", "id = \"X\"");
         assert!(compile(&upper, "u.toml").is_err());
         let unknown_field = format!("colour = \"red\"\n{base}");

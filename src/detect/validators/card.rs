@@ -85,7 +85,11 @@ pub fn card_brand(digits: &[u8]) -> Option<&'static str> {
     let brands: [(&str, bool, &[usize]); 12] = [
         ("visa", digits[0] == b'4', &[13, 16, 19]),
         ("amex", p2 == 34 || p2 == 37, &[15]),
-        ("mastercard", (51..=55).contains(&p2) || (2221..=2720).contains(&p4), &[16]),
+        (
+            "mastercard",
+            (51..=55).contains(&p2) || (2221..=2720).contains(&p4),
+            &[16],
+        ),
         ("mir", (2200..=2204).contains(&p4), &[16, 17, 18, 19]),
         (
             "discover",
@@ -98,15 +102,27 @@ pub fn card_brand(digits: &[u8]) -> Option<&'static str> {
             (300..=305).contains(&p3) || p4 == 3095 || p2 == 36 || p2 == 38 || p2 == 39,
             &[14, 15, 16, 17, 18, 19],
         ),
-        ("unionpay", p2 == 62 || (8100..=8171).contains(&p4), &[16, 17, 18, 19]),
+        (
+            "unionpay",
+            p2 == 62 || (8100..=8171).contains(&p4),
+            &[16, 17, 18, 19],
+        ),
         (
             "maestro",
             [5018, 5020, 5038, 5893, 6304, 6759, 6761, 6762, 6763].contains(&p4),
             &[13, 14, 15, 16, 17, 18, 19],
         ),
-        ("rupay", p2 == 60 || p3 == 508 || p2 == 81 || p2 == 82, &[16]),
+        (
+            "rupay",
+            p2 == 60 || p3 == 508 || p2 == 81 || p2 == 82,
+            &[16],
+        ),
         ("troy", p4 == 9792, &[16]),
-        ("verve", (506099..=506198).contains(&p6) || (650002..=650027).contains(&p6), &[16, 18, 19]),
+        (
+            "verve",
+            (506099..=506198).contains(&p6) || (650002..=650027).contains(&p6),
+            &[16, 18, 19],
+        ),
     ];
     brands
         .iter()
@@ -143,22 +159,25 @@ mod tests {
         assert!(check("4111 1111 1111 1111").is_some());
         assert!(check("4111-1111-1111-1111").is_some());
         assert!(check("3782-822463-10005").is_some());
-        assert_eq!(check("5555 5555 5555 4444").unwrap().normalized, "5555555555554444");
+        assert_eq!(
+            check("5555 5555 5555 4444").unwrap().normalized,
+            "5555555555554444"
+        );
     }
 
     #[test]
     fn rejects_invalid() {
         for n in [
-            "4111111111111112",    // Luhn
-            "1234567812345670",    // Luhn ok, no issuer starts with 1
+            "4111111111111112", // Luhn
+            "1234567812345670", // Luhn ok, no issuer starts with 1
             "8888888888888888",
-            "1700000000008",       // unix millis shape, Luhn-valid, no issuer
-            "0000000000000000",    // all zeros
-            "4111 1111-1111 1111", // mixed separators
+            "1700000000008",           // unix millis shape, Luhn-valid, no issuer
+            "0000000000000000",        // all zeros
+            "4111 1111-1111 1111",     // mixed separators
             "41 11 11 11 11 11 11 11", // groups of 2
-            "555555555555444",     // Mastercard needs 16 digits
-            "2721000000000004",    // just past the 2-series range
-            "411111111111",        // 12 digits
+            "555555555555444",         // Mastercard needs 16 digits
+            "2721000000000004",        // just past the 2-series range
+            "411111111111",            // 12 digits
         ] {
             assert!(check(n).is_none(), "{n}");
         }
@@ -169,13 +188,19 @@ mod tests {
         let v = check("3595832958941990").unwrap(); // Luhn-valid, 35xx outside JCB's range
         assert!(v.requires_context);
         assert!(!check("4111111111111111").unwrap().requires_context);
-        assert!(check("7595832958941991").is_none(), "Luhn-valid, but 7 is no card industry");
+        assert!(
+            check("7595832958941991").is_none(),
+            "Luhn-valid, but 7 is no card industry"
+        );
     }
 
     #[test]
     fn digits_after_plus_are_not_cards() {
         let t = "call +4915123454105";
-        assert!(check(&t[6..]).is_some(), "Luhn-valid Visa length on its own");
+        assert!(
+            check(&t[6..]).is_some(),
+            "Luhn-valid Visa length on its own"
+        );
         assert!(check_in(t, 6..t.len()).is_none());
     }
 

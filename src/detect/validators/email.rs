@@ -62,7 +62,10 @@ mod tests {
         ] {
             assert!(check_address(e).is_some(), "{e}");
         }
-        assert_eq!(check_address("Bob@Example.COM").unwrap().normalized, "bob@example.com");
+        assert_eq!(
+            check_address("Bob@Example.COM").unwrap().normalized,
+            "bob@example.com"
+        );
     }
 
     #[test]

@@ -55,7 +55,11 @@ mod tests {
 
     #[test]
     fn ipv4_whole_region_only() {
-        assert!(v4("from 192.168.1.20 today", "192.168.1.20", "192.168.1.20"));
+        assert!(v4(
+            "from 192.168.1.20 today",
+            "192.168.1.20",
+            "192.168.1.20"
+        ));
         assert!(v4("host 8.8.8.8.", "8.8.8.8", "8.8.8.8."));
         assert!(!v4("oid 1.3.6.1.4.1", "1.3.6.1", "1.3.6.1.4.1"));
         assert!(!v4("x 256.1.1.1", "256.1.1.1", "256.1.1.1"));
@@ -74,12 +78,22 @@ mod tests {
         ] {
             assert!(v6(a, a).is_some(), "{a}");
         }
-        assert_eq!(v6("2001:0DB8::0001", "2001:0DB8::0001").unwrap().normalized, "2001:db8::1");
+        assert_eq!(
+            v6("2001:0DB8::0001", "2001:0DB8::0001").unwrap().normalized,
+            "2001:db8::1"
+        );
     }
 
     #[test]
     fn ipv6_lookalikes() {
-        for a in ["::", "12:30:45", "00:1a:2b:3c:4d:5e", "Add::Bed", "1::2::3", "12345::1"] {
+        for a in [
+            "::",
+            "12:30:45",
+            "00:1a:2b:3c:4d:5e",
+            "Add::Bed",
+            "1::2::3",
+            "12345::1",
+        ] {
             assert!(v6(a, a).is_none(), "{a}");
         }
     }

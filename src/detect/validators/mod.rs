@@ -35,17 +35,9 @@ impl Verdict {
 }
 
 /// Settings validators need (phone regions).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ValidationEnv {
     pub phone_regions: PhoneRegions,
-}
-
-impl Default for ValidationEnv {
-    fn default() -> Self {
-        ValidationEnv {
-            phone_regions: PhoneRegions::default(),
-        }
-    }
 }
 
 /// The validators a rule can name in its `validator` field.

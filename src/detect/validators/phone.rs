@@ -3,9 +3,9 @@
 //! numbers are tried against a list of default regions (`--region`). Shape checks come first,
 //! so dates, decimals, version strings and times are rejected before any parsing.
 
+use super::phone_meta::{region_index, siblings, valid_international, valid_national};
 use super::Verdict;
 use std::ops::Range;
-use super::phone_meta::{region_index, siblings, valid_international, valid_national};
 
 /// Regions national-format numbers are tried against, in order (indices into the metadata).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +53,11 @@ pub fn check(text: &str, span: Range<usize>, regions: &PhoneRegions) -> Option<V
     if !shape.plus && shape.groups == 1 && looks_like_unix_time(candidate) {
         return None;
     }
-    let digits: String = candidate.bytes().filter(u8::is_ascii_digit).map(char::from).collect();
+    let digits: String = candidate
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .map(char::from)
+        .collect();
     let normalized = if shape.plus {
         valid_international(&digits)?
     } else {
@@ -78,9 +82,13 @@ fn glued_to_token(text: &str, span: &Range<usize>, candidate: &str) -> bool {
         b' ' => internal(b' ') && beyond.is_some_and(u8::is_ascii_digit),
         _ => false,
     };
-    let before = span.start.checked_sub(1).map(|i| (b[i], i.checked_sub(1).and_then(|j| b.get(j))));
+    let before = span
+        .start
+        .checked_sub(1)
+        .map(|i| (b[i], i.checked_sub(1).and_then(|j| b.get(j))));
     let after = b.get(span.end).map(|&c| (c, b.get(span.end + 1)));
-    before.is_some_and(|(c, beyond)| glued(c, beyond)) || after.is_some_and(|(c, beyond)| glued(c, beyond))
+    before.is_some_and(|(c, beyond)| glued(c, beyond))
+        || after.is_some_and(|(c, beyond)| glued(c, beyond))
 }
 
 /// Unix seconds (10 digits) or milliseconds (13 digits) from 2001 to 2033 written bare.
@@ -213,8 +221,8 @@ mod tests {
             "03-1234-5678",
             "090-1234-5678",
             "+81 90 1234 5678",
-            "416-813-0176",   // Toronto: NANP, not US
-            "(06975) 80604",  // German area code in parentheses
+            "416-813-0176",  // Toronto: NANP, not US
+            "(06975) 80604", // German area code in parentheses
         ] {
             assert!(ok(n), "{n}");
         }
@@ -271,8 +279,14 @@ mod tests {
     #[test]
     fn regions_parse() {
         let r = parse_regions("us, gb").unwrap();
-        assert_eq!(r.0[..2], [region_index("US").unwrap(), region_index("GB").unwrap()]);
-        assert!(r.0.contains(&region_index("CA").unwrap()), "NANP siblings follow");
+        assert_eq!(
+            r.0[..2],
+            [region_index("US").unwrap(), region_index("GB").unwrap()]
+        );
+        assert!(
+            r.0.contains(&region_index("CA").unwrap()),
+            "NANP siblings follow"
+        );
         assert!(parse_regions("XX").is_err());
     }
 }

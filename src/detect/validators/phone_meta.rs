@@ -31,7 +31,8 @@ impl Desc {
     }
 
     fn matches(&self, nsn: &str) -> bool {
-        (self.lengths.is_empty() || self.lengths.contains(&(nsn.len() as u16))) && self.re.is_match(nsn)
+        (self.lengths.is_empty() || self.lengths.contains(&(nsn.len() as u16)))
+            && self.re.is_match(nsn)
     }
 }
 
@@ -97,13 +98,18 @@ impl Region {
             code: meta.country_code(),
             general,
             types,
-            national_prefix: meta.national_prefix().filter(|p| !p.is_empty()).map(str::to_string),
+            national_prefix: meta
+                .national_prefix()
+                .filter(|p| !p.is_empty())
+                .map(str::to_string),
             prefix_for_parsing: meta
                 .national_prefix_for_parsing()
                 .and_then(|r| anchored_start(r.as_str())),
             transform: meta.national_prefix_transform_rule().map(str::to_string),
             formats,
-            leading_digits: meta.leading_digits().and_then(|r| anchored_start(r.as_str())),
+            leading_digits: meta
+                .leading_digits()
+                .and_then(|r| anchored_start(r.as_str())),
         })
     }
 
@@ -121,7 +127,11 @@ impl Region {
             };
             let end = caps.get(0).map_or(0, |m| m.end());
             let viable = self.general.matches(digits);
-            let last = if caps.len() > 1 { caps.get(caps.len() - 1) } else { None };
+            let last = if caps.len() > 1 {
+                caps.get(caps.len() - 1)
+            } else {
+                None
+            };
             let candidate = match (&self.transform, last) {
                 (Some(t), Some(_)) => {
                     let mut out = String::new();
@@ -188,7 +198,9 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
 
 fn region(i: usize) -> Option<&'static Region> {
     let t = &*TABLE;
-    t.compiled[i].get_or_init(|| Region::compile(t.metas[i])).as_ref()
+    t.compiled[i]
+        .get_or_init(|| Region::compile(t.metas[i]))
+        .as_ref()
 }
 
 /// Index of a region by ISO code (`"GB"`), for [`valid_national`].
@@ -230,7 +242,8 @@ pub fn valid_international(digits: &str) -> Option<String> {
             let Some(r) = region(i) else { continue };
             for nsn in [rest.to_string(), r.strip_national_prefix(rest).0] {
                 // Where a code is shared, a region with leading digits owns only those numbers.
-                let owned = list.len() == 1 || r.leading_digits.as_ref().is_none_or(|l| l.is_match(&nsn));
+                let owned =
+                    list.len() == 1 || r.leading_digits.as_ref().is_none_or(|l| l.is_match(&nsn));
                 if owned && r.is_valid_nsn(&nsn) {
                     return Some(format!("+{code}{nsn}"));
                 }
@@ -253,7 +266,11 @@ mod tests {
     #[test]
     fn national_numbers() {
         assert_eq!(nat("GB", "02079460958").as_deref(), Some("+442079460958"));
-        assert_eq!(nat("GB", "2079460958"), None, "UK numbers are written with the 0");
+        assert_eq!(
+            nat("GB", "2079460958"),
+            None,
+            "UK numbers are written with the 0"
+        );
         assert_eq!(nat("US", "4155552671").as_deref(), Some("+14155552671"));
         assert_eq!(nat("US", "14155552671").as_deref(), Some("+14155552671"));
         assert_eq!(nat("FR", "0612345678").as_deref(), Some("+33612345678"));
@@ -262,17 +279,36 @@ mod tests {
         assert_eq!(nat("ES", "612345678").as_deref(), Some("+34612345678"));
         assert_eq!(nat("US", "1234567890"), None);
         for r in ["VI", "GU", "BM"] {
-            assert_eq!(nat(r, "2003464"), None, "{r}: no area code is added to local numbers");
+            assert_eq!(
+                nat(r, "2003464"),
+                None,
+                "{r}: no area code is added to local numbers"
+            );
         }
     }
 
     #[test]
     fn international_numbers() {
-        assert_eq!(valid_international("442079460958").as_deref(), Some("+442079460958"));
-        assert_eq!(valid_international("4402079460958").as_deref(), Some("+442079460958"));
-        assert_eq!(valid_international("14155552671").as_deref(), Some("+14155552671"));
-        assert_eq!(valid_international("33612345678").as_deref(), Some("+33612345678"));
-        assert_eq!(valid_international("5511961238115").as_deref(), Some("+5511961238115"));
+        assert_eq!(
+            valid_international("442079460958").as_deref(),
+            Some("+442079460958")
+        );
+        assert_eq!(
+            valid_international("4402079460958").as_deref(),
+            Some("+442079460958")
+        );
+        assert_eq!(
+            valid_international("14155552671").as_deref(),
+            Some("+14155552671")
+        );
+        assert_eq!(
+            valid_international("33612345678").as_deref(),
+            Some("+33612345678")
+        );
+        assert_eq!(
+            valid_international("5511961238115").as_deref(),
+            Some("+5511961238115")
+        );
         assert_eq!(valid_international("12345"), None);
         assert_eq!(valid_international("999123456789"), None);
     }
@@ -300,7 +336,9 @@ mod tests {
             ("ES", "912345678"),
         ] {
             let id: phonenumber::country::Id = region.parse().unwrap();
-            let crate_valid = phonenumber::parse(Some(id), n).map(|p| phonenumber::is_valid(&p)).unwrap_or(false);
+            let crate_valid = phonenumber::parse(Some(id), n)
+                .map(|p| phonenumber::is_valid(&p))
+                .unwrap_or(false);
             assert_eq!(nat(region, n).is_some(), crate_valid, "{region} {n}");
         }
     }
