@@ -16,6 +16,11 @@ pub fn check_v4(text: &str, span: Range<usize>, region: Range<usize>) -> Option<
     if !fills_region(text, &span, &region) {
         return None;
     }
+    // `2.0.0.1-beta`, `1.2.3.4-rc1`: a version with a pre-release tag.
+    let after = &text.as_bytes()[span.end..];
+    if after.first() == Some(&b'-') && after.get(1).is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
     let addr: Ipv4Addr = text[span].parse().ok()?;
     Some(Verdict::new(addr.to_string()))
 }
@@ -63,6 +68,8 @@ mod tests {
         assert!(v4("host 8.8.8.8.", "8.8.8.8", "8.8.8.8."));
         assert!(!v4("oid 1.3.6.1.4.1", "1.3.6.1", "1.3.6.1.4.1"));
         assert!(!v4("x 256.1.1.1", "256.1.1.1", "256.1.1.1"));
+        assert!(!v4("v 2.0.0.1-beta", "2.0.0.1", "2.0.0.1"));
+        assert!(v4("range 10.0.0.1-10.0.0.9", "10.0.0.1", "10.0.0.1"));
     }
 
     #[test]
