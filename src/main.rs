@@ -78,8 +78,11 @@ struct ScanArgs {
     #[arg(long, default_value = "low", value_parser = ["low", "medium", "high"])]
     min_confidence: String,
     /// Read every file as this format instead of choosing by extension.
-    #[arg(long, value_name = "FORMAT", value_parser = ["jsonl", "text"])]
+    #[arg(long, value_name = "FORMAT", value_parser = ["jsonl", "text", "parquet"])]
     input_format: Option<String>,
+    /// Also scan Parquet binary columns (their valid UTF-8 parts).
+    #[arg(long)]
+    scan_binary: bool,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', default_value_t = 0)]
     threads: usize,
@@ -103,11 +106,20 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // A closed stdout (`piiscan scan … | head`) ends the scan quietly, as in ripgrep.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("piiscan: error: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -183,6 +195,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         key,
         show_values: args.show_values,
         min_confidence,
+        scan_binary: args.scan_binary,
         progress: !args.quiet && std::io::stderr().is_terminal(),
     };
     let mut output = Output::open(args.output.as_deref())?;

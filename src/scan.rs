@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::findings::{Confidence, FingerprintKey, InputError, Skipped};
 use crate::formats::discover::{discover, InputFile};
 use crate::formats::emit::{ChunkResult, Emitter};
+use crate::formats::parquet::{self, ParquetPlan};
 use crate::formats::{jsonl, lines, looks_binary, text, Format};
 use crate::report::{Sink, Summary};
 use crate::rules::RuleSet;
@@ -31,6 +32,8 @@ pub struct ScanOptions {
     pub key: FingerprintKey,
     pub show_values: bool,
     pub min_confidence: Confidence,
+    /// Also scan Parquet binary columns (as UTF-8 where valid).
+    pub scan_binary: bool,
     pub progress: bool,
 }
 
@@ -117,12 +120,25 @@ pub fn run(opts: ScanOptions, sink: &mut dyn Sink, diag: &mut dyn Diagnostics) -
         summary.skipped.push(s);
     }
     let files = found.files;
+    // Parquet footers are read up front (in parallel): a file is split into its row groups.
+    let plans: Vec<Option<Result<ParquetPlan, String>>> = pool.install(|| {
+        files
+            .par_iter()
+            .map(|f| {
+                (f.format == Format::Parquet).then(|| parquet::plan(&f.path, opts.scan_binary))
+            })
+            .collect()
+    });
     let chunk_size = opts.chunk_size.max(1);
     let units: Vec<Unit> = files
         .iter()
         .enumerate()
         .flat_map(|(i, f)| {
-            let chunks = f.size.div_ceil(chunk_size).max(1) as usize;
+            let chunks = match &plans[i] {
+                Some(Ok(plan)) => plan.row_groups().max(1),
+                Some(Err(_)) => 1,
+                None => f.size.div_ceil(chunk_size).max(1) as usize,
+            };
             (0..chunks).map(move |c| Unit {
                 file: i,
                 chunk: c,
@@ -130,6 +146,7 @@ pub fn run(opts: ScanOptions, sink: &mut dyn Sink, diag: &mut dyn Diagnostics) -
             })
         })
         .collect();
+    let scan_binary = opts.scan_binary;
 
     let total: u64 = files.iter().map(|f| f.size).sum();
     let bar = progress_bar(opts.progress, total);
@@ -140,7 +157,23 @@ pub fn run(opts: ScanOptions, sink: &mut dyn Sink, diag: &mut dyn Diagnostics) -
             batch
                 .par_iter()
                 .map_init(Scratch::default, |scratch, u| {
-                    scan_unit(&emitter, &files[u.file], u, scratch)
+                    let file = &files[u.file];
+                    match &plans[u.file] {
+                        Some(Ok(plan)) => parquet::scan_row_group(
+                            &emitter,
+                            &file.display,
+                            &file.path,
+                            plan,
+                            u.chunk,
+                            scan_binary,
+                            scratch,
+                        ),
+                        Some(Err(message)) => ChunkResult {
+                            errors: vec![InputError::file(&file.display, message.clone())],
+                            ..ChunkResult::default()
+                        },
+                        None => scan_unit(&emitter, file, u, scratch),
+                    }
                 })
                 .collect()
         });
@@ -168,6 +201,7 @@ pub fn run(opts: ScanOptions, sink: &mut dyn Sink, diag: &mut dyn Diagnostics) -
             line_offset += r.lines;
             summary.bytes_scanned += r.bytes;
             summary.lines_scanned += r.lines;
+            summary.rows_scanned += r.rows;
             summary.below_min_confidence += r.below_threshold;
             if u.chunk + 1 == u.chunks && r.scanned {
                 summary.files_scanned += 1;
@@ -195,15 +229,12 @@ fn progress_bar(enabled: bool, total: u64) -> ProgressBar {
     bar
 }
 
-/// Reads one unit. Errors opening or mapping the file are reported once, by chunk 0.
+/// Reads one chunk of a JSON Lines or text file. Errors opening or mapping the file are
+/// reported once, by chunk 0.
 fn scan_unit(em: &Emitter, file: &InputFile, u: &Unit, scratch: &mut Scratch) -> ChunkResult {
     let fail = |message: String| ChunkResult {
         errors: if u.chunk == 0 {
-            vec![InputError {
-                path: file.display.clone(),
-                line: None,
-                message,
-            }]
+            vec![InputError::file(&file.display, message)]
         } else {
             Vec::new()
         },
@@ -249,6 +280,7 @@ fn scan_unit(em: &Emitter, file: &InputFile, u: &Unit, scratch: &mut Scratch) ->
     let chunk = &data[range];
     match file.format {
         Format::Jsonl => jsonl::scan(em, &file.display, chunk, base, scratch),
-        Format::Text => text::scan(em, &file.display, chunk, base, scratch),
+        // Parquet files are read by row group in `run`; only text is left here.
+        Format::Text | Format::Parquet => text::scan(em, &file.display, chunk, base, scratch),
     }
 }

@@ -73,6 +73,12 @@ pub struct Finding {
     /// 1-based line number, for line-oriented formats (JSON Lines, text).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub line: Option<u64>,
+    /// 0-based row index in the file (Parquet), counted as pandas and pyarrow count.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub row: Option<u64>,
+    /// 0-based row group of the row (Parquet).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub row_group: Option<u64>,
     /// JSON path of the string inside the record (`messages[2].content`); absent for text.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub field: Option<String>,
@@ -105,15 +111,42 @@ pub struct InputError {
     pub path: Arc<str>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub line: Option<u64>,
+    /// The Parquet row group the problem is in, where known.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub row_group: Option<u64>,
     pub message: String,
+}
+
+impl InputError {
+    /// A problem with a whole file (no line or row group).
+    pub fn file(path: &Arc<str>, message: impl Into<String>) -> Self {
+        InputError {
+            path: path.clone(),
+            line: None,
+            row_group: None,
+            message: message.into(),
+        }
+    }
+
+    /// A problem on one line.
+    pub fn at_line(path: &Arc<str>, line: u64, message: impl Into<String>) -> Self {
+        InputError {
+            line: Some(line),
+            ..Self::file(path, message)
+        }
+    }
 }
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(l) => write!(f, "{}:{}: {}", self.path, l, self.message),
-            None => write!(f, "{}: {}", self.path, self.message),
+        write!(f, "{}", self.path)?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
         }
+        if let Some(g) = self.row_group {
+            write!(f, ": row group {g}")?;
+        }
+        write!(f, ": {}", self.message)
     }
 }
 

@@ -39,11 +39,9 @@ pub fn discover(paths: &[PathBuf], forced: Option<Format>) -> Discovery {
     let mut d = Discovery::default();
     for p in paths {
         match std::fs::metadata(p) {
-            Err(e) => d.errors.push(InputError {
-                path: display(p),
-                line: None,
-                message: format!("cannot read: {e}"),
-            }),
+            Err(e) => d
+                .errors
+                .push(InputError::file(&display(p), format!("cannot read: {e}"))),
             Ok(m) if m.is_dir() => walk_dir(p, forced, &mut d),
             Ok(m) => add_file(p, m.len(), forced, &mut d),
         }
@@ -65,11 +63,10 @@ fn walk_dir(dir: &Path, forced: Option<Format>, d: &mut Discovery) {
     let entries = match std::fs::read_dir(dir) {
         Ok(rd) => rd,
         Err(e) => {
-            d.errors.push(InputError {
-                path: display(dir),
-                line: None,
-                message: format!("cannot read directory: {e}"),
-            });
+            d.errors.push(InputError::file(
+                &display(dir),
+                format!("cannot read directory: {e}"),
+            ));
             return;
         }
     };
@@ -77,11 +74,10 @@ fn walk_dir(dir: &Path, forced: Option<Format>, d: &mut Discovery) {
     for entry in entries {
         match entry {
             Ok(e) => children.push(e.path()),
-            Err(e) => d.errors.push(InputError {
-                path: display(dir),
-                line: None,
-                message: format!("cannot read directory entry: {e}"),
-            }),
+            Err(e) => d.errors.push(InputError::file(
+                &display(dir),
+                format!("cannot read directory entry: {e}"),
+            )),
         }
     }
     children.sort();
@@ -94,11 +90,10 @@ fn walk_dir(dir: &Path, forced: Option<Format>, d: &mut Discovery) {
             continue;
         }
         match std::fs::symlink_metadata(&child) {
-            Err(e) => d.errors.push(InputError {
-                path: display(&child),
-                line: None,
-                message: format!("cannot read: {e}"),
-            }),
+            Err(e) => d.errors.push(InputError::file(
+                &display(&child),
+                format!("cannot read: {e}"),
+            )),
             Ok(m) if m.file_type().is_symlink() => d.skipped.push(Skipped {
                 path: display(&child),
                 reason: "symbolic link (name it on the command line to scan it)".into(),

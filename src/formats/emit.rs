@@ -45,13 +45,14 @@ impl Emitter {
 }
 
 /// How offsets in a decoded string map to byte offsets in the file.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub enum ByteMap<'a> {
     /// The string is the file's bytes from `base` on.
     Direct(u64),
     /// The string was decoded from the JSON-escaped `raw`, which starts at `base` in the file.
     Escaped(u64, &'a [u8]),
-    /// No byte offsets (lossily decoded text).
+    /// No byte offsets (decoded Parquet values).
+    #[default]
     None,
 }
 
@@ -65,10 +66,13 @@ impl ByteMap<'_> {
     }
 }
 
-/// Where a string sits: line (relative to the chunk), field path, code points before it in the
-/// line (for a segment of a lossily decoded line), and its byte mapping.
+/// Where a string sits: line (relative to the chunk) or row and row group, field path, code
+/// points before it (for a segment of a lossily decoded line), and its byte mapping.
+#[derive(Default)]
 pub struct Location<'a> {
-    pub line: u64,
+    pub line: Option<u64>,
+    pub row: Option<u64>,
+    pub row_group: Option<u64>,
     pub field: Option<&'a str>,
     pub in_key: bool,
     pub cp_base: u64,
@@ -84,6 +88,8 @@ pub struct ChunkResult {
     /// Lines in the chunk; finding and error line numbers are relative to the chunk until the
     /// pipeline adds the lines of earlier chunks.
     pub lines: u64,
+    /// Parquet rows read.
+    pub rows: u64,
     pub bytes: u64,
     pub below_threshold: u64,
     /// True when the file was read (not skipped or unreadable).
@@ -117,7 +123,9 @@ impl Emitter {
             let raw_value = &text[m.start..m.end];
             out.findings.push(Finding {
                 path: path.clone(),
-                line: Some(loc.line),
+                line: loc.line,
+                row: loc.row,
+                row_group: loc.row_group,
                 field: loc.field.map(str::to_string),
                 in_key: loc.in_key,
                 kind: kind.clone(),

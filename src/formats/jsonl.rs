@@ -37,14 +37,14 @@ pub fn scan(
         }
         let Ok(text) = std::str::from_utf8(line) else {
             let e = std::str::from_utf8(line).unwrap_err();
-            out.errors.push(InputError {
-                path: path.clone(),
-                line: Some(line_no),
-                message: format!(
+            out.errors.push(InputError::at_line(
+                path,
+                line_no,
+                format!(
                     "invalid UTF-8 at byte {} of the record (scanned as text)",
                     e.valid_up_to() + 1
                 ),
-            });
+            ));
             text::scan_line(
                 em,
                 path,
@@ -88,15 +88,15 @@ pub fn scan(
             };
             let file_off = line_base + s.offset as u64;
             let loc = Location {
-                line: line_no,
+                line: Some(line_no),
                 field: Some(&field),
                 in_key: s.is_key,
-                cp_base: 0,
                 bytes: if s.escaped {
                     ByteMap::Escaped(file_off, s.raw)
                 } else {
                     ByteMap::Direct(file_off)
                 },
+                ..Location::default()
             };
             em.emit(value, &matches, &loc, path, &mut out);
             true
@@ -104,15 +104,15 @@ pub fn scan(
         if let Err(e) = walked {
             out.findings.truncate(mark.0);
             out.below_threshold = mark.1;
-            out.errors.push(InputError {
-                path: path.clone(),
-                line: Some(line_no),
-                message: format!(
+            out.errors.push(InputError::at_line(
+                path,
+                line_no,
+                format!(
                     "invalid JSON at column {}: {} (record scanned as text)",
                     count_chars(&line[..e.offset.min(line.len())]) + 1,
                     e.message
                 ),
-            });
+            ));
             text::scan_line(
                 em,
                 path,

@@ -1,12 +1,14 @@
 //! Inputs: finding files ([`discover`]), choosing a reader by format, splitting large files into
-//! newline-aligned chunks ([`lines`]), and the readers that turn a chunk into findings
-//! ([`jsonl`], [`text`], both through [`emit`]). [`json`] is the JSON tokenizer they share.
+//! newline-aligned chunks ([`lines`]), and the readers that turn a chunk or a row group into
+//! findings ([`jsonl`], [`text`], [`parquet`], all through [`emit`]). [`json`] is the JSON
+//! tokenizer and field-path renderer.
 
 pub mod discover;
 pub mod emit;
 pub mod json;
 pub mod jsonl;
 pub mod lines;
+pub mod parquet;
 pub mod text;
 
 use std::path::Path;
@@ -18,10 +20,12 @@ pub enum Format {
     Jsonl,
     /// Plain text, scanned line by line.
     Text,
+    /// Apache Parquet: every string value, nested ones included.
+    Parquet,
 }
 
 impl Format {
-    /// `.jsonl` / `.ndjson` are JSON Lines; everything else is read as text.
+    /// `.jsonl` / `.ndjson` are JSON Lines, `.parquet` Parquet; everything else is text.
     pub fn from_path(path: &Path) -> Format {
         let ext = path
             .extension()
@@ -29,6 +33,7 @@ impl Format {
             .unwrap_or_default();
         match ext.as_str() {
             "jsonl" | "ndjson" => Format::Jsonl,
+            "parquet" => Format::Parquet,
             _ => Format::Text,
         }
     }
@@ -37,6 +42,7 @@ impl Format {
         match self {
             Format::Jsonl => "jsonl",
             Format::Text => "text",
+            Format::Parquet => "parquet",
         }
     }
 }
@@ -47,8 +53,9 @@ impl std::str::FromStr for Format {
         match s.to_ascii_lowercase().as_str() {
             "jsonl" | "ndjson" => Ok(Format::Jsonl),
             "text" | "txt" => Ok(Format::Text),
+            "parquet" => Ok(Format::Parquet),
             _ => Err(format!(
-                "unknown input format '{s}' (expected jsonl or text)"
+                "unknown input format '{s}' (expected jsonl, text or parquet)"
             )),
         }
     }

@@ -29,14 +29,14 @@ pub fn scan(
         }
         let line_no = out.lines;
         if let Err(e) = std::str::from_utf8(line) {
-            out.errors.push(InputError {
-                path: path.clone(),
-                line: Some(line_no),
-                message: format!(
+            out.errors.push(InputError::at_line(
+                path,
+                line_no,
+                format!(
                     "invalid UTF-8 at byte {} of the line (valid parts scanned)",
                     e.valid_up_to() + 1
                 ),
-            });
+            ));
         }
         scan_line(
             em,
@@ -71,11 +71,10 @@ pub fn scan_line(
         em.detector.detect(valid, None, scratch, matches);
         if !matches.is_empty() {
             let loc = Location {
-                line: line_no,
-                field: None,
-                in_key: false,
+                line: Some(line_no),
                 cp_base,
                 bytes: ByteMap::Direct(line_base + seg_off as u64),
+                ..Location::default()
             };
             em.emit(valid, matches, &loc, path, out);
         }

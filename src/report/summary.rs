@@ -23,6 +23,8 @@ pub struct Summary {
     pub files_skipped: u64,
     pub bytes_scanned: u64,
     pub lines_scanned: u64,
+    /// Parquet rows read.
+    pub rows_scanned: u64,
     pub findings: u64,
     pub findings_by_kind: BTreeMap<String, u64>,
     pub findings_by_confidence: BTreeMap<Confidence, u64>,
@@ -46,6 +48,7 @@ impl Summary {
             files_skipped: 0,
             bytes_scanned: 0,
             lines_scanned: 0,
+            rows_scanned: 0,
             findings: 0,
             findings_by_kind: BTreeMap::new(),
             findings_by_confidence: BTreeMap::new(),

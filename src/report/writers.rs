@@ -92,11 +92,15 @@ struct TextSink<'w> {
 
 impl Sink for TextSink<'_> {
     /// `path:line:column: kind (confidence) value` for text; for a JSON field
-    /// `path:line field: kind (confidence) value` (`field (key)` when the match is a key).
+    /// `path:line field: kind (confidence) value` (`field (key)` when the match is a key); for
+    /// Parquet `path:row N field: …`.
     fn finding(&mut self, f: &Finding) -> io::Result<()> {
         write!(self.out, "{}", f.path)?;
         if let Some(l) = f.line {
             write!(self.out, ":{l}")?;
+        }
+        if let Some(r) = f.row {
+            write!(self.out, ":row {r}")?;
         }
         match &f.field {
             Some(field) => write!(self.out, " {field}{}", if f.in_key { " (key)" } else { "" })?,

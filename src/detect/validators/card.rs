@@ -1,15 +1,20 @@
 //! Payment cards: 13–19 digits, consistent grouping, Luhn checksum and a known issuer
 //! prefix with a length that issuer uses (Mastercard 2-series included).
 
-use super::Verdict;
+use super::{glued_to_token, Verdict};
 use std::ops::Range;
 
-/// Checks `text[span]`; digits right after a `+` are a phone number, never a card.
+/// Checks `text[span]`. Digits right after a `+` are a phone number, and digits that continue
+/// a longer number (16 digits inside an IBAN `DE64 6022 8037 8298 6432 80`) are not a card.
 pub fn check_in(text: &str, span: Range<usize>) -> Option<Verdict> {
     if span.start > 0 && text.as_bytes()[span.start - 1] == b'+' {
         return None;
     }
-    check(&text[span])
+    let candidate = &text[span.clone()];
+    if glued_to_token(text, &span, candidate) {
+        return None;
+    }
+    check(candidate)
 }
 
 pub fn check(candidate: &str) -> Option<Verdict> {
@@ -202,6 +207,14 @@ mod tests {
             "Luhn-valid Visa length on its own"
         );
         assert!(check_in(t, 6..t.len()).is_none());
+    }
+
+    #[test]
+    fn digits_inside_a_longer_number_are_not_cards() {
+        let t = "IBAN DE64 6022 8037 8298 6432 80";
+        let s = t.find("6022").unwrap();
+        assert!(check(&t[s..s + 19]).is_some(), "Luhn-valid on its own");
+        assert!(check_in(t, s..s + 19).is_none());
     }
 
     #[test]

@@ -13,6 +13,25 @@ pub use phone::{parse_regions, PhoneRegions, DEFAULT_REGIONS};
 use crate::findings::Confidence;
 use std::ops::Range;
 
+/// True when a digit candidate is part of a longer token: `ORD-2019-915531`, `641-2024876-7871816`,
+/// or the first groups of `4953 6400 4628 1275`.
+pub(crate) fn glued_to_token(text: &str, span: &Range<usize>, candidate: &str) -> bool {
+    let b = text.as_bytes();
+    let internal = |c: u8| candidate.as_bytes()[1..].contains(&c);
+    let glued = |sep: u8, beyond: Option<&u8>| match sep {
+        b'-' | b'.' | b'/' => beyond.is_some_and(u8::is_ascii_alphanumeric),
+        b' ' => internal(b' ') && beyond.is_some_and(u8::is_ascii_digit),
+        _ => false,
+    };
+    let before = span
+        .start
+        .checked_sub(1)
+        .map(|i| (b[i], i.checked_sub(1).and_then(|j| b.get(j))));
+    let after = b.get(span.end).map(|&c| (c, b.get(span.end + 1)));
+    before.is_some_and(|(c, beyond)| glued(c, beyond))
+        || after.is_some_and(|(c, beyond)| glued(c, beyond))
+}
+
 /// What a validator says about an accepted candidate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {

@@ -4,7 +4,7 @@
 //! so dates, decimals, version strings and times are rejected before any parsing.
 
 use super::phone_meta::{region_index, siblings, valid_international, valid_national};
-use super::Verdict;
+use super::{glued_to_token, Verdict};
 use std::ops::Range;
 
 /// Regions national-format numbers are tried against, in order (indices into the metadata).
@@ -70,25 +70,6 @@ pub fn check(text: &str, span: Range<usize>, regions: &PhoneRegions) -> Option<V
         confidence: None,
         requires_context: !shape.plus && shape.groups == 1,
     })
-}
-
-/// True when the candidate is part of a longer token: `ORD-2019-915531`, `641-2024876-7871816`,
-/// or the first groups of `4953 6400 4628 1275`.
-fn glued_to_token(text: &str, span: &Range<usize>, candidate: &str) -> bool {
-    let b = text.as_bytes();
-    let internal = |c: u8| candidate.as_bytes()[1..].contains(&c);
-    let glued = |sep: u8, beyond: Option<&u8>| match sep {
-        b'-' | b'.' | b'/' => beyond.is_some_and(u8::is_ascii_alphanumeric),
-        b' ' => internal(b' ') && beyond.is_some_and(u8::is_ascii_digit),
-        _ => false,
-    };
-    let before = span
-        .start
-        .checked_sub(1)
-        .map(|i| (b[i], i.checked_sub(1).and_then(|j| b.get(j))));
-    let after = b.get(span.end).map(|&c| (c, b.get(span.end + 1)));
-    before.is_some_and(|(c, beyond)| glued(c, beyond))
-        || after.is_some_and(|(c, beyond)| glued(c, beyond))
 }
 
 /// Unix seconds (10 digits) or milliseconds (13 digits) from 2001 to 2033 written bare.
