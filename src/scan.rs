@@ -1,22 +1,28 @@
-//! The scan pipeline. Files are split into work units (a whole file, or a newline-aligned chunk
-//! of a large one); units run on a rayon pool in bounded windows and their results are emitted
-//! strictly in order, so output is the same whatever the thread count or chunk size, and memory
-//! is bounded by one window of results rather than by the input size.
+//! The scan pipeline. Files are split into work units (a newline-aligned chunk of a JSON Lines
+//! or text file, or a Parquet row group); units run on a rayon pool, a bounded number ahead of
+//! the writer, and hand their results on in small parts that are emitted strictly in order. So
+//! output is the same whatever the thread count or chunk size, and memory is bounded by the
+//! parts in flight rather than by the size of the input.
 
 use crate::detect::{Detector, Scratch, ValidationEnv};
 use crate::error::{Error, Result};
 use crate::findings::{Confidence, FingerprintKey, InputError, Skipped};
 use crate::formats::discover::{discover, InputFile};
-use crate::formats::emit::{ChunkResult, Emitter};
+use crate::formats::emit::{ChunkResult, Emitter, Parts};
 use crate::formats::parquet::{self, ParquetPlan};
 use crate::formats::{jsonl, lines, looks_binary, text, Format};
 use crate::report::{Sink, Summary};
 use crate::rules::RuleSet;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
+use std::collections::VecDeque;
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::mpsc::{sync_channel, Receiver};
 use std::time::Instant;
+
+/// Parts a unit may have waiting for the writer before it blocks.
+const PARTS_IN_FLIGHT: usize = 2;
 
 /// Default size of the chunks a large file is split into.
 pub const DEFAULT_CHUNK_SIZE: u64 = 4 << 20;
@@ -150,67 +156,95 @@ pub fn run(opts: ScanOptions, sink: &mut dyn Sink, diag: &mut dyn Diagnostics) -
 
     let total: u64 = files.iter().map(|f| f.size).sum();
     let bar = progress_bar(opts.progress, total);
-    let window = (threads * 8).max(8);
+    let window = (threads * 4).max(4);
+    let mut failed: Option<Error> = None;
     let (mut line_offset, mut file_has_findings) = (0u64, false);
-    for batch in units.chunks(window) {
-        let results: Vec<ChunkResult> = pool.install(|| {
-            batch
-                .par_iter()
-                .map_init(Scratch::default, |scratch, u| {
-                    let file = &files[u.file];
-                    match &plans[u.file] {
-                        Some(Ok(plan)) => parquet::scan_row_group(
-                            &emitter,
-                            &file.display,
-                            &file.path,
-                            plan,
-                            u.chunk,
-                            scan_binary,
-                            scratch,
-                        ),
-                        Some(Err(message)) => ChunkResult {
-                            errors: vec![InputError::file(&file.display, message.clone())],
-                            ..ChunkResult::default()
-                        },
-                        None => scan_unit(&emitter, file, u, scratch),
-                    }
-                })
-                .collect()
-        });
-        for (u, mut r) in batch.iter().zip(results) {
+    // Ordered streaming: up to `window` units run ahead; each hands its results on in parts
+    // through a small bounded channel, and this thread drains the oldest unit first. A unit
+    // that runs too far ahead blocks on its full channel, so memory is bounded by
+    // window × PARTS_IN_FLIGHT × PART_FINDINGS, whatever the size of a file or a row group.
+    // Units start in spawn order (rayon's injector is FIFO), so the oldest always runs.
+    pool.in_place_scope(|scope| {
+        let mut pending: VecDeque<(&Unit, Receiver<ChunkResult>)> = VecDeque::new();
+        let mut next = units.iter();
+        loop {
+            while pending.len() < window {
+                let Some(u) = next.next() else { break };
+                let (tx, rx) = sync_channel::<ChunkResult>(PARTS_IN_FLIGHT);
+                let (emitter, files, plans) = (&emitter, &files, &plans);
+                scope.spawn(move |_| {
+                    let mut send = |part: ChunkResult| tx.send(part).is_ok();
+                    let mut parts = Parts::new(&mut send);
+                    let mut scratch = Scratch::default();
+                    let plan = plans[u.file].as_ref();
+                    scan_unit(
+                        emitter,
+                        &files[u.file],
+                        plan,
+                        u,
+                        scan_binary,
+                        &mut scratch,
+                        &mut parts,
+                    );
+                    parts.flush();
+                });
+                pending.push_back((u, rx));
+            }
+            let Some((u, rx)) = pending.pop_front() else {
+                break;
+            };
             if u.chunk == 0 {
                 line_offset = 0;
                 file_has_findings = false;
             }
-            for f in &mut r.findings {
-                f.line = f.line.map(|l| l + line_offset);
-                summary.count_finding(f);
-                sink.finding(f).map_err(Error::Output)?;
+            let (mut unit_lines, mut scanned) = (0u64, false);
+            for mut r in rx.iter() {
+                for f in &mut r.findings {
+                    f.line = f.line.map(|l| l + line_offset);
+                    summary.count_finding(f);
+                    if let Err(e) = sink.finding(f) {
+                        failed = Some(Error::Output(e));
+                        break;
+                    }
+                }
+                if failed.is_some() {
+                    break;
+                }
+                for mut e in r.errors {
+                    e.line = e.line.map(|l| l + line_offset);
+                    diag.error(&e);
+                    summary.add_error(e);
+                }
+                for s in r.skipped {
+                    diag.skipped(&s);
+                    summary.files_skipped += 1;
+                    summary.skipped.push(s);
+                }
+                file_has_findings |= !r.findings.is_empty();
+                unit_lines += r.lines;
+                scanned |= r.scanned;
+                summary.bytes_scanned += r.bytes;
+                summary.lines_scanned += r.lines;
+                summary.rows_scanned += r.rows;
+                summary.below_min_confidence += r.below_threshold;
             }
-            for mut e in r.errors {
-                e.line = e.line.map(|l| l + line_offset);
-                diag.error(&e);
-                summary.add_error(e);
+            if failed.is_some() {
+                // Dropping the receivers makes the running units stop at their next part.
+                pending.clear();
+                break;
             }
-            for s in r.skipped {
-                diag.skipped(&s);
-                summary.files_skipped += 1;
-                summary.skipped.push(s);
-            }
-            file_has_findings |= !r.findings.is_empty();
-            line_offset += r.lines;
-            summary.bytes_scanned += r.bytes;
-            summary.lines_scanned += r.lines;
-            summary.rows_scanned += r.rows;
-            summary.below_min_confidence += r.below_threshold;
-            if u.chunk + 1 == u.chunks && r.scanned {
+            line_offset += unit_lines;
+            if u.chunk + 1 == u.chunks && scanned {
                 summary.files_scanned += 1;
                 summary.files_with_findings += u64::from(file_has_findings);
             }
             bar.inc(files[u.file].size / u.chunks as u64);
         }
-    }
+    });
     bar.finish_and_clear();
+    if let Some(e) = failed {
+        return Err(e);
+    }
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
     sink.finish(&summary).map_err(Error::Output)?;
     Ok(summary)
@@ -229,58 +263,89 @@ fn progress_bar(enabled: bool, total: u64) -> ProgressBar {
     bar
 }
 
+/// Scans one unit: a Parquet row group, or a chunk of a JSON Lines or text file.
+fn scan_unit(
+    em: &Emitter,
+    file: &InputFile,
+    plan: Option<&Result<ParquetPlan, String>>,
+    u: &Unit,
+    scan_binary: bool,
+    scratch: &mut Scratch,
+    parts: &mut Parts<'_>,
+) {
+    match plan {
+        Some(Ok(plan)) => parquet::scan_row_group(
+            em,
+            &file.display,
+            &file.path,
+            plan,
+            u.chunk,
+            scan_binary,
+            scratch,
+            parts,
+        ),
+        Some(Err(message)) => parts
+            .cur
+            .errors
+            .push(InputError::file(&file.display, message.clone())),
+        None => scan_chunk(em, file, u, scratch, parts),
+    }
+}
+
 /// Reads one chunk of a JSON Lines or text file. Errors opening or mapping the file are
 /// reported once, by chunk 0.
-fn scan_unit(em: &Emitter, file: &InputFile, u: &Unit, scratch: &mut Scratch) -> ChunkResult {
-    let fail = |message: String| ChunkResult {
-        errors: if u.chunk == 0 {
-            vec![InputError::file(&file.display, message)]
-        } else {
-            Vec::new()
-        },
-        ..ChunkResult::default()
+fn scan_chunk(
+    em: &Emitter,
+    file: &InputFile,
+    u: &Unit,
+    scratch: &mut Scratch,
+    parts: &mut Parts<'_>,
+) {
+    let fail = |parts: &mut Parts<'_>, message: String| {
+        if u.chunk == 0 {
+            parts
+                .cur
+                .errors
+                .push(InputError::file(&file.display, message));
+        }
     };
     let f = match std::fs::File::open(&file.path) {
         Ok(f) => f,
-        Err(e) => return fail(format!("cannot open: {e}")),
+        Err(e) => return fail(parts, format!("cannot open: {e}")),
     };
     let len = match f.metadata() {
         Ok(m) => m.len(),
-        Err(e) => return fail(format!("cannot read metadata: {e}")),
+        Err(e) => return fail(parts, format!("cannot read metadata: {e}")),
     };
     if len == 0 {
-        return ChunkResult {
-            scanned: true,
-            ..ChunkResult::default()
-        };
+        parts.cur.scanned = true;
+        return;
     }
     // SAFETY: the map is read-only and private to this unit. As with any memory map, a file
     // truncated by another process while it is being read can fault; piiscan never writes
     // its inputs.
     let map = match unsafe { memmap2::Mmap::map(&f) } {
         Ok(m) => m,
-        Err(e) => return fail(format!("cannot map: {e}")),
+        Err(e) => return fail(parts, format!("cannot map: {e}")),
     };
     let data: &[u8] = &map;
     if looks_binary(data) {
-        return ChunkResult {
-            skipped: if u.chunk == 0 {
-                vec![Skipped {
-                    path: file.display.clone(),
-                    reason: "binary (NUL byte in the first 8 KiB)".into(),
-                }]
-            } else {
-                Vec::new()
-            },
-            ..ChunkResult::default()
-        };
+        if u.chunk == 0 {
+            parts.cur.skipped.push(Skipped {
+                path: file.display.clone(),
+                reason: "binary (NUL byte in the first 8 KiB)".into(),
+            });
+        }
+        return;
     }
     let range = lines::chunk_range(data, u.chunk, u.chunks);
     let base = range.start as u64;
     let chunk = &data[range];
     match file.format {
-        Format::Jsonl => jsonl::scan(em, &file.display, chunk, base, scratch),
-        // Parquet files are read by row group in `run`; only text is left here.
-        Format::Text | Format::Parquet => text::scan(em, &file.display, chunk, base, scratch),
+        Format::Jsonl => jsonl::scan(em, &file.display, chunk, base, scratch, parts),
+        // Parquet files are read by row group (`scan_unit`); only text is left here.
+        Format::Text | Format::Parquet => {
+            text::scan(em, &file.display, chunk, base, scratch, parts)
+        }
     }
 }

@@ -79,14 +79,14 @@ pub struct Location<'a> {
     pub bytes: ByteMap<'a>,
 }
 
-/// The results of scanning one chunk (or one whole small file).
+/// The results of scanning (part of) one chunk of a file, or one Parquet row group.
 #[derive(Debug, Default)]
 pub struct ChunkResult {
     pub findings: Vec<Finding>,
     pub errors: Vec<InputError>,
     pub skipped: Vec<Skipped>,
-    /// Lines in the chunk; finding and error line numbers are relative to the chunk until the
-    /// pipeline adds the lines of earlier chunks.
+    /// Lines read for this part. Finding and error line numbers are relative to the start of
+    /// the chunk until the pipeline adds the lines of the file's earlier chunks.
     pub lines: u64,
     /// Parquet rows read.
     pub rows: u64,
@@ -94,6 +94,44 @@ pub struct ChunkResult {
     pub below_threshold: u64,
     /// True when the file was read (not skipped or unreadable).
     pub scanned: bool,
+}
+
+/// A reader hands its results on in parts of about this many findings, so no unit of work
+/// holds more than that however dense the personal data is.
+pub const PART_FINDINGS: usize = 4096;
+
+/// Where a reader puts its results: `cur` fills up and is handed on (in order) at record
+/// boundaries, through `send`, which returns false once nobody is listening any more.
+pub struct Parts<'a> {
+    pub cur: ChunkResult,
+    send: &'a mut dyn FnMut(ChunkResult) -> bool,
+    closed: bool,
+}
+
+impl<'a> Parts<'a> {
+    pub fn new(send: &'a mut dyn FnMut(ChunkResult) -> bool) -> Self {
+        Parts {
+            cur: ChunkResult::default(),
+            send,
+            closed: false,
+        }
+    }
+
+    /// Called between records: hands the part on if it is full. False means stop reading.
+    pub fn checkpoint(&mut self) -> bool {
+        if self.cur.findings.len() >= PART_FINDINGS {
+            self.flush();
+        }
+        !self.closed
+    }
+
+    /// Hands on what has been collected (also when empty: it may carry counts and errors).
+    pub fn flush(&mut self) {
+        let part = std::mem::take(&mut self.cur);
+        if !self.closed && !(self.send)(part) {
+            self.closed = true;
+        }
+    }
 }
 
 impl Emitter {
@@ -149,4 +187,78 @@ impl Emitter {
 /// Code points in valid UTF-8 bytes: every byte that is not a continuation byte.
 pub fn count_chars(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::detect::{Detector, Scratch, ValidationEnv};
+    use crate::rules::RuleSet;
+
+    pub(crate) fn emitter() -> Emitter {
+        Emitter::new(
+            Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default()),
+            FingerprintKey::unkeyed(),
+            false,
+            Confidence::Low,
+        )
+    }
+
+    /// Runs `scan` with a `Parts` that records every part handed on.
+    pub(crate) fn collect_parts(
+        scan: impl FnOnce(&mut Scratch, &mut Parts<'_>),
+    ) -> Vec<ChunkResult> {
+        let mut got = Vec::new();
+        let mut send = |p: ChunkResult| {
+            got.push(p);
+            true
+        };
+        let mut parts = Parts::new(&mut send);
+        scan(&mut Scratch::default(), &mut parts);
+        parts.flush();
+        got
+    }
+
+    #[test]
+    fn dense_jsonl_is_handed_on_in_bounded_parts() {
+        let em = emitter();
+        let data: String = (0..10_000)
+            .map(|i| format!("{{\"m\": \"user{i}@mail.de\"}}\n"))
+            .collect();
+        let path: Arc<str> = Arc::from("dense.jsonl");
+        let parts =
+            collect_parts(|s, p| super::super::jsonl::scan(&em, &path, data.as_bytes(), 0, s, p));
+        assert!(parts.len() >= 3, "{} parts", parts.len());
+        assert!(parts.iter().all(|p| p.findings.len() <= PART_FINDINGS));
+        assert_eq!(
+            parts.iter().map(|p| p.findings.len()).sum::<usize>(),
+            10_000
+        );
+        assert_eq!(parts.iter().map(|p| p.lines).sum::<u64>(), 10_000);
+        let last = parts.iter().rev().find_map(|p| p.findings.last()).unwrap();
+        assert_eq!(last.line, Some(10_000), "line numbers run on across parts");
+    }
+
+    #[test]
+    fn a_closed_receiver_stops_the_reader() {
+        let em = emitter();
+        let data: String = (0..20_000).map(|i| format!("u{i}@mail.de\n")).collect();
+        let path: Arc<str> = Arc::from("dense.txt");
+        let mut calls = 0;
+        let mut send = |_: ChunkResult| {
+            calls += 1;
+            false
+        };
+        let mut parts = Parts::new(&mut send);
+        super::super::text::scan(
+            &em,
+            &path,
+            data.as_bytes(),
+            0,
+            &mut Scratch::default(),
+            &mut parts,
+        );
+        parts.flush();
+        assert_eq!(calls, 1, "one refused part, then the reader stopped");
+    }
 }

@@ -3,7 +3,7 @@
 //! with its field path. A record that is not valid JSON (or not UTF-8) is reported with its
 //! line number and scanned as text, so nothing is missed.
 
-use super::emit::{count_chars, ByteMap, ChunkResult, Emitter, Location};
+use super::emit::{count_chars, ByteMap, Emitter, Location, Parts};
 use super::json::{self, Seg, Str};
 use super::lines::lines;
 use super::text;
@@ -18,19 +18,24 @@ pub fn scan(
     data: &[u8],
     base: u64,
     scratch: &mut Scratch,
-) -> ChunkResult {
-    let mut out = ChunkResult {
-        bytes: data.len() as u64,
-        scanned: true,
-        ..ChunkResult::default()
-    };
+    parts: &mut Parts<'_>,
+) {
+    parts.cur.bytes = data.len() as u64;
+    parts.cur.scanned = true;
     let mut matches = Vec::new();
     let mut segs: Vec<Seg<'_>> = Vec::new();
     let mut decoded = String::new();
     let mut key_buf = String::new();
+    let mut line_no = 0u64;
     for (off, line) in lines(data) {
+        // Between records: hand on a full part (a record's findings never straddle two parts,
+        // so a malformed record can take its own back).
+        if !parts.checkpoint() {
+            return;
+        }
+        let out = &mut parts.cur;
         out.lines += 1;
-        let line_no = out.lines;
+        line_no += 1;
         let line_base = base + off as u64;
         if line.iter().all(u8::is_ascii_whitespace) || !em.detector.may_contain(line) {
             continue;
@@ -53,7 +58,7 @@ pub fn scan(
                 line_base,
                 scratch,
                 &mut matches,
-                &mut out,
+                out,
             );
             continue;
         };
@@ -98,7 +103,7 @@ pub fn scan(
                 },
                 ..Location::default()
             };
-            em.emit(value, &matches, &loc, path, &mut out);
+            em.emit(value, &matches, &loc, path, out);
             true
         });
         if let Err(e) = walked {
@@ -121,11 +126,10 @@ pub fn scan(
                 line_base,
                 scratch,
                 &mut matches,
-                &mut out,
+                out,
             );
         }
     }
-    out
 }
 
 /// The name of the innermost object key on the path (the field a value sits in).

@@ -5,7 +5,7 @@
 //! lists, structs, maps and dictionaries, reporting the same field paths as JSON Lines
 //! (`messages[2].content`) and the row as pandas/pyarrow count it.
 
-use super::emit::{ChunkResult, Emitter, Location};
+use super::emit::{Emitter, Location, Parts};
 use super::json::{render_path, Seg};
 use crate::detect::{Match, Scratch};
 use crate::findings::InputError;
@@ -133,7 +133,7 @@ fn collect_leaves(
     all
 }
 
-/// Scans row group `rg` of the file at `path`.
+/// Scans row group `rg` of the file at `path`, handing findings on through `parts`.
 #[allow(clippy::too_many_arguments)]
 pub fn scan_row_group(
     em: &Emitter,
@@ -143,16 +143,14 @@ pub fn scan_row_group(
     rg: usize,
     scan_binary: bool,
     scratch: &mut Scratch,
-) -> ChunkResult {
-    let mut out = ChunkResult {
-        scanned: true,
-        ..ChunkResult::default()
-    };
+    parts: &mut Parts<'_>,
+) {
+    parts.cur.scanned = true;
     let Some(mask) = &plan.projection else {
-        return out;
+        return;
     };
     if rg >= plan.row_groups() {
-        return out;
+        return;
     }
     let error = |message: String| InputError {
         row_group: Some(rg as u64),
@@ -161,8 +159,8 @@ pub fn scan_row_group(
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) => {
-            out.errors.push(error(format!("cannot open: {e}")));
-            return out;
+            parts.cur.errors.push(error(format!("cannot open: {e}")));
+            return;
         }
     };
     let rg_meta = plan.meta.metadata().row_group(rg);
@@ -177,44 +175,46 @@ pub fn scan_row_group(
     let reader = match reader {
         Ok(r) => r,
         Err(e) => {
-            out.errors.push(error(format!("cannot read: {e}")));
-            return out;
+            parts.cur.errors.push(error(format!("cannot read: {e}")));
+            return;
         }
     };
-    let first_row = plan.row_group_starts[rg];
     let mut walker = Walker {
         em,
         display,
         scratch,
         matches: Vec::new(),
-        out: &mut out,
-        row: first_row,
+        parts,
+        row: plan.row_group_starts[rg],
         row_group: rg as u64,
         scan_binary,
     };
     for batch in reader {
         match batch {
-            Ok(batch) => walker.batch(&batch),
+            Ok(batch) => {
+                if !walker.batch(&batch) {
+                    return;
+                }
+            }
             Err(e) => {
                 let row = walker.row;
                 walker
-                    .out
+                    .parts
+                    .cur
                     .errors
                     .push(error(format!("cannot decode (at row {row}): {e}")));
-                break;
+                return;
             }
         }
     }
-    out.rows = walker.row - first_row;
-    out
 }
 
-struct Walker<'e, 's> {
+struct Walker<'e, 's, 'p> {
     em: &'e Emitter,
     display: &'e Arc<str>,
     scratch: &'s mut Scratch,
     matches: Vec<Match>,
-    out: &'s mut ChunkResult,
+    parts: &'s mut Parts<'p>,
     row: u64,
     row_group: u64,
     scan_binary: bool,
@@ -260,8 +260,9 @@ fn key_seg(name: &str) -> Seg<'_> {
     }
 }
 
-impl Walker<'_, '_> {
-    fn batch(&mut self, batch: &RecordBatch) {
+impl Walker<'_, '_, '_> {
+    /// Walks the rows of a batch; false when the receiver is gone (stop reading).
+    fn batch(&mut self, batch: &RecordBatch) -> bool {
         let schema = batch.schema();
         let mut path: Vec<Seg<'_>> = Vec::new();
         for r in 0..batch.num_rows() {
@@ -271,7 +272,12 @@ impl Walker<'_, '_> {
                 self.visit(column.as_ref(), r, &mut path);
             }
             self.row += 1;
+            self.parts.cur.rows += 1;
+            if !self.parts.checkpoint() {
+                return false;
+            }
         }
+        true
     }
 
     fn visit<'b>(&mut self, array: &'b dyn Array, idx: usize, path: &mut Vec<Seg<'b>>) {
@@ -384,7 +390,7 @@ impl Walker<'_, '_> {
     /// Scans one string; `is_key` for a map key (its path gets the key, flagged). Returns whether
     /// anything was found.
     fn scan(&mut self, value: &str, path: &[Seg<'_>], is_key: bool) -> bool {
-        self.out.bytes += value.len() as u64;
+        self.parts.cur.bytes += value.len() as u64;
         let key = if is_key {
             None
         } else {
@@ -418,8 +424,62 @@ impl Walker<'_, '_> {
             in_key: is_key,
             ..Location::default()
         };
-        self.em
-            .emit(value, &self.matches, &loc, self.display, self.out);
+        self.em.emit(
+            value,
+            &self.matches,
+            &loc,
+            self.display,
+            &mut self.parts.cur,
+        );
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::emit::tests::{collect_parts, emitter};
+    use crate::formats::emit::PART_FINDINGS;
+    use arrow_array::{ArrayRef, StringArray};
+    use arrow_schema::{Field, Schema};
+    use parquet::arrow::ArrowWriter;
+    use parquet::file::properties::WriterProperties;
+
+    #[test]
+    fn one_large_row_group_is_handed_on_in_bounded_parts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dense.parquet");
+        let rows = 20_000;
+        let emails: Vec<String> = (0..rows).map(|i| format!("user{i}@mail.de")).collect();
+        let schema = Arc::new(Schema::new(vec![Field::new(
+            "email",
+            DataType::Utf8,
+            false,
+        )]));
+        let batch = RecordBatch::try_new(
+            schema.clone(),
+            vec![Arc::new(StringArray::from(emails)) as ArrayRef],
+        )
+        .unwrap();
+        let props = WriterProperties::builder()
+            .set_max_row_group_row_count(Some(rows))
+            .build();
+        let mut w =
+            ArrowWriter::try_new(File::create(&path).unwrap(), schema, Some(props)).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+
+        let plan = plan(&path, false).unwrap();
+        assert_eq!(plan.row_groups(), 1);
+        let em = emitter();
+        let display: Arc<str> = Arc::from("dense.parquet");
+        let parts =
+            collect_parts(|s, p| scan_row_group(&em, &display, &path, &plan, 0, false, s, p));
+        assert!(parts.len() >= 4, "{} parts", parts.len());
+        assert!(parts.iter().all(|p| p.findings.len() <= PART_FINDINGS));
+        assert_eq!(parts.iter().map(|p| p.findings.len()).sum::<usize>(), rows);
+        assert_eq!(parts.iter().map(|p| p.rows).sum::<u64>(), rows as u64);
+        let last = parts.iter().rev().find_map(|p| p.findings.last()).unwrap();
+        assert_eq!(last.row, Some(rows as u64 - 1));
     }
 }

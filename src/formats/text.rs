@@ -2,7 +2,7 @@
 //! and its valid parts are still scanned, with offsets as in lossy decoding (each invalid
 //! sequence counts as one U+FFFD).
 
-use super::emit::{count_chars, ByteMap, ChunkResult, Emitter, Location};
+use super::emit::{count_chars, ByteMap, ChunkResult, Emitter, Location, Parts};
 use super::lines::lines;
 use crate::detect::{Match, Scratch};
 use crate::findings::InputError;
@@ -15,19 +15,19 @@ pub fn scan(
     data: &[u8],
     base: u64,
     scratch: &mut Scratch,
-) -> ChunkResult {
-    let mut out = ChunkResult {
-        bytes: data.len() as u64,
-        scanned: true,
-        ..ChunkResult::default()
-    };
+    parts: &mut Parts<'_>,
+) {
+    parts.cur.bytes = data.len() as u64;
+    parts.cur.scanned = true;
     let mut matches = Vec::new();
+    let mut line_no = 0u64;
     for (off, line) in lines(data) {
-        out.lines += 1;
+        line_no += 1;
+        parts.cur.lines += 1;
         if line.is_empty() {
             continue;
         }
-        let line_no = out.lines;
+        let out = &mut parts.cur;
         if let Err(e) = std::str::from_utf8(line) {
             out.errors.push(InputError::at_line(
                 path,
@@ -46,10 +46,12 @@ pub fn scan(
             base + off as u64,
             scratch,
             &mut matches,
-            &mut out,
+            out,
         );
+        if !parts.checkpoint() {
+            return;
+        }
     }
-    out
 }
 
 /// Scans one line as text (also used for JSON Lines records that are not valid JSON).
