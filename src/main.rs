@@ -106,8 +106,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
-        // A closed stdout (`piiscan scan … | head`) ends the scan quietly, as in ripgrep.
-        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        // A closed stdout (`piiscan scan … | head`) ends the scan without a message; the report
+        // was not delivered, so the exit code is that of an error.
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(2),
         Err(e) => {
             eprintln!("piiscan: error: {e:#}");
             ExitCode::from(2)

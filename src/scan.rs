@@ -11,13 +11,15 @@ use crate::formats::discover::{discover, InputFile};
 use crate::formats::emit::{ChunkResult, Emitter, Parts};
 use crate::formats::parquet::{self, ParquetPlan};
 use crate::formats::{jsonl, lines, looks_binary, text, Format};
-use crate::report::{Sink, Summary};
+use crate::report::{Sink, Summary, MAX_LISTED_ERRORS};
 use crate::rules::RuleSet;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::collections::VecDeque;
 use std::io::Write;
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::time::Instant;
 
@@ -47,6 +49,8 @@ pub struct ScanOptions {
 pub trait Diagnostics {
     fn error(&mut self, e: &InputError);
     fn skipped(&mut self, s: &Skipped);
+    /// A remark about the scan as a whole.
+    fn note(&mut self, _message: &str) {}
 }
 
 /// Prints errors and notices to stderr; notices only when not quiet.
@@ -158,6 +162,7 @@ pub fn run(opts: ScanOptions, sink: &mut dyn Sink, diag: &mut dyn Diagnostics) -
     let bar = progress_bar(opts.progress, total);
     let window = (threads * 4).max(4);
     let mut failed: Option<Error> = None;
+    let cancel = AtomicBool::new(false);
     let (mut line_offset, mut file_has_findings) = (0u64, false);
     // Ordered streaming: up to `window` units run ahead; each hands its results on in parts
     // through a small bounded channel, and this thread drains the oldest unit first. A unit
@@ -171,21 +176,32 @@ pub fn run(opts: ScanOptions, sink: &mut dyn Sink, diag: &mut dyn Diagnostics) -
             while pending.len() < window {
                 let Some(u) = next.next() else { break };
                 let (tx, rx) = sync_channel::<ChunkResult>(PARTS_IN_FLIGHT);
-                let (emitter, files, plans) = (&emitter, &files, &plans);
+                let (emitter, files, plans, cancel) = (&emitter, &files, &plans, &cancel);
                 scope.spawn(move |_| {
                     let mut send = |part: ChunkResult| tx.send(part).is_ok();
-                    let mut parts = Parts::new(&mut send);
-                    let mut scratch = Scratch::default();
+                    let mut parts = Parts::new(&mut send).with_cancel(cancel);
+                    let file = &files[u.file];
                     let plan = plans[u.file].as_ref();
-                    scan_unit(
-                        emitter,
-                        &files[u.file],
-                        plan,
-                        u,
-                        scan_binary,
-                        &mut scratch,
-                        &mut parts,
-                    );
+                    // A panic while reading (the Parquet decoder asserts on some corrupt data)
+                    // costs this unit, not the scan: it becomes an input error.
+                    let read = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        let mut scratch = Scratch::default();
+                        scan_unit(
+                            emitter,
+                            file,
+                            plan,
+                            u,
+                            scan_binary,
+                            &mut scratch,
+                            &mut parts,
+                        );
+                    }));
+                    if let Err(panic) = read {
+                        parts
+                            .cur
+                            .errors
+                            .push(panic_error(file, plan.is_some(), u, panic.as_ref()));
+                    }
                     parts.flush();
                 });
                 pending.push_back((u, rx));
@@ -204,6 +220,7 @@ pub fn run(opts: ScanOptions, sink: &mut dyn Sink, diag: &mut dyn Diagnostics) -
                     summary.count_finding(f);
                     if let Err(e) = sink.finding(f) {
                         failed = Some(Error::Output(e));
+                        cancel.store(true, Ordering::Relaxed);
                         break;
                     }
                 }
@@ -212,7 +229,9 @@ pub fn run(opts: ScanOptions, sink: &mut dyn Sink, diag: &mut dyn Diagnostics) -
                 }
                 for mut e in r.errors {
                     e.line = e.line.map(|l| l + line_offset);
-                    diag.error(&e);
+                    if summary.error_count < MAX_LISTED_ERRORS as u64 {
+                        diag.error(&e);
+                    }
                     summary.add_error(e);
                 }
                 for s in r.skipped {
@@ -245,6 +264,12 @@ pub fn run(opts: ScanOptions, sink: &mut dyn Sink, diag: &mut dyn Diagnostics) -
     if let Some(e) = failed {
         return Err(e);
     }
+    if summary.error_count > MAX_LISTED_ERRORS as u64 {
+        diag.note(&format!(
+            "{} more errors not shown (the summary counts them all)",
+            summary.error_count - MAX_LISTED_ERRORS as u64
+        ));
+    }
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
     sink.finish(&summary).map_err(Error::Output)?;
     Ok(summary)
@@ -263,6 +288,29 @@ fn progress_bar(enabled: bool, total: u64) -> ProgressBar {
     bar
 }
 
+/// The input error for a reader that panicked (a bug in a decoder on corrupt data).
+fn panic_error(
+    file: &InputFile,
+    parquet: bool,
+    u: &Unit,
+    panic: &(dyn std::any::Any + Send),
+) -> InputError {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    let message = format!("reader failed on corrupt or unsupported data: {what}");
+    if parquet {
+        InputError {
+            row_group: Some(u.chunk as u64),
+            ..InputError::file(&file.display, message)
+        }
+    } else {
+        InputError::file(&file.display, format!("{message} (chunk {})", u.chunk))
+    }
+}
+
 /// Scans one unit: a Parquet row group, or a chunk of a JSON Lines or text file.
 fn scan_unit(
     em: &Emitter,
@@ -273,6 +321,10 @@ fn scan_unit(
     scratch: &mut Scratch,
     parts: &mut Parts<'_>,
 ) {
+    #[cfg(test)]
+    if file.display.contains("__panic__") {
+        panic!("test hook: reader panic");
+    }
     match plan {
         Some(Ok(plan)) => parquet::scan_row_group(
             em,
@@ -347,5 +399,99 @@ fn scan_chunk(
         Format::Text | Format::Parquet => {
             text::scan(em, &file.display, chunk, base, scratch, parts)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::findings::Finding;
+
+    #[derive(Default)]
+    struct Collect(Vec<Finding>);
+    impl Sink for Collect {
+        fn finding(&mut self, f: &Finding) -> std::io::Result<()> {
+            self.0.push(f.clone());
+            Ok(())
+        }
+        fn finish(&mut self, _: &Summary) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    struct Silent;
+    impl Diagnostics for Silent {
+        fn error(&mut self, _: &InputError) {}
+        fn skipped(&mut self, _: &Skipped) {}
+    }
+
+    fn options(paths: Vec<PathBuf>) -> ScanOptions {
+        ScanOptions {
+            paths,
+            input_format: None,
+            threads: 2,
+            chunk_size: DEFAULT_CHUNK_SIZE,
+            rules: RuleSet::builtin().unwrap(),
+            env: ValidationEnv::default(),
+            key: FingerprintKey::unkeyed(),
+            show_values: true,
+            min_confidence: Confidence::Low,
+            scan_binary: false,
+            progress: false,
+        }
+    }
+
+    #[test]
+    fn a_panicking_reader_costs_its_unit_not_the_scan() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.txt", "b__panic__.txt", "c.txt"] {
+            std::fs::write(dir.path().join(name), "write to jo.hansen@online.no\n").unwrap();
+        }
+        let mut sink = Collect::default();
+        let summary = run(
+            options(vec![dir.path().to_path_buf()]),
+            &mut sink,
+            &mut Silent,
+        )
+        .unwrap();
+        let files: Vec<String> = sink
+            .0
+            .iter()
+            .map(|f| f.path.rsplit('/').next().unwrap().to_string())
+            .collect();
+        assert_eq!(files, vec!["a.txt", "c.txt"]);
+        assert_eq!(summary.error_count, 1);
+        assert!(summary.errors[0].path.ends_with("b__panic__.txt"));
+        assert!(
+            summary.errors[0].message.contains("reader failed"),
+            "{}",
+            summary.errors[0].message
+        );
+    }
+
+    struct FailingSink(usize);
+    impl Sink for FailingSink {
+        fn finding(&mut self, _: &Finding) -> std::io::Result<()> {
+            self.0 += 1;
+            Err(std::io::Error::other("disk full"))
+        }
+        fn finish(&mut self, _: &Summary) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_output_stops_the_scan_with_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let data: String = (0..50_000).map(|i| format!("u{i}@mail.de\n")).collect();
+        for name in ["a.txt", "b.txt", "c.txt"] {
+            std::fs::write(dir.path().join(name), &data).unwrap();
+        }
+        let mut opts = options(vec![dir.path().to_path_buf()]);
+        opts.chunk_size = 4096;
+        let mut sink = FailingSink(0);
+        let err = run(opts, &mut sink, &mut Silent).unwrap_err();
+        assert!(err.to_string().contains("disk full"));
+        assert_eq!(sink.0, 1, "nothing written after the first failure");
     }
 }

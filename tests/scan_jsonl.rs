@@ -220,3 +220,24 @@ fn input_format_override_reads_any_file_as_jsonl() {
     assert_eq!(findings(&as_jsonl)[0]["value"], "x@mail.de");
     assert_eq!(findings(&as_jsonl)[0]["field"], "user");
 }
+
+#[test]
+fn only_phone_like_field_names_vouch_for_bare_digits() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("fields.jsonl");
+    std::fs::write(
+        &p,
+        "{\"text\": \"views: 4155552671\"}\n{\"phone\": \"4155552671\"}\n{\"contact\": {\"mobileNumber\": \"4155552671\"}}\n",
+    )
+    .unwrap();
+    let (report, _) = scan_json(&[p.to_str().unwrap()]);
+    let lines: Vec<u64> = findings(&report)
+        .iter()
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        vec![2, 3],
+        "a `text` field says nothing about a number in it"
+    );
+}

@@ -39,7 +39,7 @@ impl Context {
         Context {
             positive: automaton(&spec.words),
             negative: automaton(&spec.negative_words),
-            key_words: spec.words.iter().map(|w| w.to_ascii_lowercase()).collect(),
+            key_words: spec.field_words.iter().map(|w| w.to_lowercase()).collect(),
             drop_before: spec.drop_before.iter().map(|w| w.to_lowercase()).collect(),
             window: spec.window,
         }
@@ -54,7 +54,7 @@ impl Context {
                 }
             }
         }
-        if self.positive.is_none() && self.negative.is_none() {
+        if self.positive.is_none() && self.negative.is_none() && self.key_words.is_empty() {
             return Signal::None;
         }
         let lo = floor_boundary(text, start.saturating_sub(self.window));
@@ -69,9 +69,9 @@ impl Context {
             if windows.iter().any(|&(a, b)| has_word(pos, text, a, b)) {
                 return Signal::Raise;
             }
-            if key.is_some_and(|k| key_tokens(k).any(|t| self.key_words.contains(&t))) {
-                return Signal::Raise;
-            }
+        }
+        if key.is_some_and(|k| key_tokens(k).any(|t| self.key_words.contains(&t))) {
+            return Signal::Raise;
         }
         Signal::None
     }
@@ -157,6 +157,7 @@ mod tests {
     fn ctx(words: &[&str], neg: &[&str]) -> Context {
         Context::new(&ContextSpec {
             words: words.iter().map(|s| s.to_string()).collect(),
+            field_words: vec!["ip".into(), "phone".into()],
             negative_words: neg.iter().map(|s| s.to_string()).collect(),
             drop_before: vec!["windows".into(), "version".into()],
             window: 20,
@@ -206,6 +207,12 @@ mod tests {
             Signal::Raise
         );
         assert_eq!(c.signal("1.2.3.4", 0, 7, Some("zip")), Signal::None);
+        let words_only = ctx(&["text"], &[]);
+        assert_eq!(
+            words_only.signal("555 0100", 0, 8, Some("text")),
+            Signal::None,
+            "a text column"
+        );
         let toks: Vec<_> = key_tokens("userIPAddress_v2").collect();
         assert!(toks.contains(&"user".to_string()) && toks.contains(&"v2".to_string()));
     }

@@ -3,9 +3,10 @@
 use super::context::{Context, Signal};
 use super::validators::{ValidationEnv, Verdict};
 use crate::findings::Confidence;
-use crate::rules::{Rule, RuleSet};
+use crate::rules::{Boundary, Rule, RuleSet};
 use aho_corasick::AhoCorasick;
 use memchr::memmem;
+use std::collections::BTreeMap;
 
 /// A validated match inside one string; offsets are bytes of that string.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,9 +23,15 @@ pub struct Match {
 /// Per-thread buffers reused across calls, so detection does not allocate per string.
 #[derive(Debug, Default)]
 pub struct Scratch {
+    /// Per rule: how far the anchor-byte pass has searched.
     next: Vec<usize>,
+    /// Per rule: how far the literal-anchor pass has searched.
+    next_lit: Vec<usize>,
     candidates: Vec<Match>,
 }
+
+/// A rejected candidate is retried with at most this many shorter cuts.
+const MAX_CUTS: usize = 8;
 
 /// Compiled rules plus the tables that drive the single anchor pass.
 #[derive(Debug)]
@@ -109,6 +116,8 @@ impl Detector {
     ) {
         scratch.next.clear();
         scratch.next.resize(self.rules.len(), 0);
+        scratch.next_lit.clear();
+        scratch.next_lit.resize(self.rules.len(), 0);
         scratch.candidates.clear();
         let bytes = text.as_bytes();
         for (p, &b) in bytes.iter().enumerate() {
@@ -117,15 +126,33 @@ impl Detector {
             }
             for &r in &self.by_byte[usize::from(b)] {
                 if p >= scratch.next[r] {
-                    self.run_rule(r, text, p, p + 1, scratch);
+                    self.run_rule(
+                        r,
+                        text,
+                        p,
+                        p + 1,
+                        &mut scratch.next[r],
+                        &mut scratch.candidates,
+                    );
                 }
             }
         }
+        // Literal anchors keep their own progress: the byte pass may already have moved past
+        // an earlier literal (`dead:beef::cafe … port 443`). A span found by both passes is
+        // dropped as a duplicate by the overlap resolution.
         if let Some((ac, lit_rule)) = &self.literals {
             for m in ac.find_overlapping_iter(text) {
                 let r = lit_rule[m.pattern().as_usize()];
-                if m.start() >= scratch.next[r] {
-                    self.run_rule(r, text, m.start(), m.end(), scratch);
+                if m.start() >= scratch.next_lit[r] {
+                    let progress = &mut scratch.next_lit[r];
+                    self.run_rule(
+                        r,
+                        text,
+                        m.start(),
+                        m.end(),
+                        progress,
+                        &mut scratch.candidates,
+                    );
                 }
             }
         }
@@ -152,13 +179,22 @@ impl Detector {
         out[first..].sort_by_key(|m| (m.start, m.end, m.rule));
     }
 
-    /// Grows the anchor into its region and searches the region with rule `r`.
-    fn run_rule(&self, r: usize, text: &str, a_start: usize, a_end: usize, scratch: &mut Scratch) {
+    /// Grows the anchor into its region and searches the region with rule `r`; `progress`
+    /// is how far this pass has searched for the rule.
+    fn run_rule(
+        &self,
+        r: usize,
+        text: &str,
+        a_start: usize,
+        a_end: usize,
+        progress: &mut usize,
+        candidates: &mut Vec<Match>,
+    ) {
         let rule = &self.rules[r];
         let bytes = text.as_bytes();
         let (rs, re) = match &rule.charset {
             Some(cs) => {
-                let floor = scratch.next[r];
+                let floor = *progress;
                 let mut s = a_start;
                 while s > floor && cs[usize::from(bytes[s - 1])] {
                     s -= 1;
@@ -171,7 +207,7 @@ impl Detector {
             }
             None => (0, bytes.len()),
         };
-        scratch.next[r] = scratch.next[r].max(re);
+        *progress = (*progress).max(re);
         let region = &text[rs..re];
         if !rule.region_contains.is_empty()
             && !rule
@@ -181,20 +217,29 @@ impl Detector {
         {
             return;
         }
+        // A validator that only accepts a match filling its region from the start (email, IP)
+        // gets one attempt per region: retrying inside it could only be rejected again, and on
+        // hostile input (`a-a-a-…@x.io`) would cost a search per byte.
+        let anchored = rule.validator.is_some_and(|v| v.anchored_to_region());
         let mut pos = rs;
         while pos < re {
             let Some(m) = rule.regex.find(&text[pos..re]) else {
                 break;
             };
             let (ms, me) = (pos + m.start(), pos + m.end());
+            if anchored && ms != rs {
+                break;
+            }
             if ms == me {
                 pos = next_boundary(text, ms + 1);
                 continue;
             }
-            if let Some(end) = self.accept_longest(r, text, ms, me, rs..re, &mut scratch.candidates)
-            {
+            if let Some(end) = self.accept_longest(r, text, ms, me, rs..re, candidates) {
                 pos = end;
                 continue;
+            }
+            if anchored {
+                break;
             }
             // Rejected: try again from the next token inside the candidate.
             let mut p = ms + 1;
@@ -219,7 +264,7 @@ impl Detector {
         let rule = &self.rules[r];
         let bytes = text.as_bytes();
         let mut end = me;
-        loop {
+        for _ in 0..=MAX_CUTS {
             if end == me || rule.full_regex.is_match(&text[ms..end]) {
                 if let Some(v) = self.accept(rule, text, ms, end, region.clone()) {
                     out.push(Match {
@@ -238,6 +283,7 @@ impl Detector {
                 .rev()
                 .find(|&c| is_word(bytes[c - 1]) && !is_word(bytes[c]))?;
         }
+        None
     }
 
     fn accept(
@@ -249,7 +295,11 @@ impl Detector {
         region: std::ops::Range<usize>,
     ) -> Option<Verdict> {
         let bytes = text.as_bytes();
-        if (s > 0 && is_word(bytes[s - 1])) || (e < bytes.len() && is_word(bytes[e])) {
+        let blocks = |b: u8| match rule.boundary {
+            Boundary::Word => is_word(b),
+            Boundary::Alnum => b.is_ascii_alphanumeric(),
+        };
+        if (s > 0 && blocks(bytes[s - 1])) || (e < bytes.len() && blocks(bytes[e])) {
             return None;
         }
         match rule.validator {
@@ -259,8 +309,9 @@ impl Detector {
     }
 
     /// Keeps the best of overlapping candidates: higher priority, then longer, then earlier.
+    /// Accepted spans are disjoint, so one look at the span starting last before a candidate's
+    /// end tells whether it overlaps (O(k log k) for k candidates).
     fn resolve_overlaps(&self, cands: &mut Vec<Match>, out: &mut Vec<Match>) {
-        let first = out.len();
         cands.sort_by(|a, b| {
             let pa = self.rules[a.rule].priority;
             let pb = self.rules[b.rule].priority;
@@ -268,11 +319,14 @@ impl Detector {
                 .then((b.end - b.start).cmp(&(a.end - a.start)))
                 .then(a.start.cmp(&b.start))
         });
+        let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
         for c in cands.drain(..) {
-            if out[first..]
-                .iter()
-                .all(|k| c.end <= k.start || c.start >= k.end)
-            {
+            let overlaps = taken
+                .range(..c.end)
+                .next_back()
+                .is_some_and(|(_, &end)| end > c.start);
+            if !overlaps {
+                taken.insert(c.start, c.end);
                 out.push(c);
             }
         }

@@ -4,6 +4,7 @@
 use super::json;
 use crate::detect::{Detector, Match};
 use crate::findings::{mask_value, Confidence, Finding, FingerprintKey, InputError, Skipped};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// Everything a reader needs to report findings; shared by all threads.
@@ -56,12 +57,27 @@ pub enum ByteMap<'a> {
     None,
 }
 
-impl ByteMap<'_> {
-    fn map(self, offset: usize) -> Option<u64> {
+/// Maps the (increasing) offsets of one string's findings to file offsets.
+enum ByteMapper<'a> {
+    Direct(u64),
+    Escaped(u64, json::RawCursor<'a>),
+    None,
+}
+
+impl<'a> ByteMapper<'a> {
+    fn new(map: ByteMap<'a>) -> Self {
+        match map {
+            ByteMap::Direct(base) => ByteMapper::Direct(base),
+            ByteMap::Escaped(base, raw) => ByteMapper::Escaped(base, json::RawCursor::new(raw)),
+            ByteMap::None => ByteMapper::None,
+        }
+    }
+
+    fn map(&mut self, offset: usize) -> Option<u64> {
         match self {
-            ByteMap::Direct(base) => Some(base + offset as u64),
-            ByteMap::Escaped(base, raw) => Some(base + json::raw_offset(raw, offset) as u64),
-            ByteMap::None => None,
+            ByteMapper::Direct(base) => Some(*base + offset as u64),
+            ByteMapper::Escaped(base, cursor) => Some(*base + cursor.advance_to(offset) as u64),
+            ByteMapper::None => None,
         }
     }
 }
@@ -106,6 +122,7 @@ pub struct Parts<'a> {
     pub cur: ChunkResult,
     send: &'a mut dyn FnMut(ChunkResult) -> bool,
     closed: bool,
+    cancel: Option<&'a AtomicBool>,
 }
 
 impl<'a> Parts<'a> {
@@ -114,15 +131,23 @@ impl<'a> Parts<'a> {
             cur: ChunkResult::default(),
             send,
             closed: false,
+            cancel: None,
         }
     }
 
-    /// Called between records: hands the part on if it is full. False means stop reading.
+    /// Also stop reading as soon as `cancel` is set (the report could not be written).
+    pub fn with_cancel(mut self, cancel: &'a AtomicBool) -> Self {
+        self.cancel = Some(cancel);
+        self
+    }
+
+    /// Called between records: hands the part on if it is full (of findings or of errors).
+    /// False means stop reading.
     pub fn checkpoint(&mut self) -> bool {
-        if self.cur.findings.len() >= PART_FINDINGS {
+        if self.cur.findings.len() >= PART_FINDINGS || self.cur.errors.len() >= PART_FINDINGS {
             self.flush();
         }
-        !self.closed
+        !self.closed && !self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
     }
 
     /// Hands on what has been collected (also when empty: it may carry counts and errors).
@@ -145,6 +170,7 @@ impl Emitter {
         out: &mut ChunkResult,
     ) {
         let (mut at_byte, mut at_cp) = (0usize, 0u64);
+        let mut bytes = ByteMapper::new(loc.bytes);
         let mut cp = |to: usize| -> u64 {
             at_cp += count_chars(&text.as_bytes()[at_byte..to]);
             at_byte = to;
@@ -171,8 +197,8 @@ impl Emitter {
                 confidence: m.confidence,
                 start: loc.cp_base + start,
                 end: loc.cp_base + end,
-                byte_start: loc.bytes.map(m.start),
-                byte_end: loc.bytes.map(m.end),
+                byte_start: bytes.map(m.start),
+                byte_end: bytes.map(m.end),
                 value: if self.show_values {
                     raw_value.to_string()
                 } else {

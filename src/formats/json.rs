@@ -336,13 +336,35 @@ pub fn decode_into(raw: &[u8], out: &mut String) {
 /// Maps a byte offset in the decoded string to the offset in `raw` where that byte's unit
 /// starts (or `raw.len()` at the end).
 pub fn raw_offset(raw: &[u8], decoded: usize) -> usize {
-    let (mut i, mut produced) = (0, 0);
-    while i < raw.len() && produced < decoded {
-        let (c, n) = unit(raw, i);
-        produced += c.map_or(1, char::len_utf8);
-        i += n;
+    RawCursor::new(raw).advance_to(decoded)
+}
+
+/// Maps increasing decoded offsets to raw offsets in one pass over `raw` (findings come sorted,
+/// so mapping all of them costs one walk, not one walk each).
+pub struct RawCursor<'a> {
+    raw: &'a [u8],
+    i: usize,
+    produced: usize,
+}
+
+impl<'a> RawCursor<'a> {
+    pub fn new(raw: &'a [u8]) -> Self {
+        RawCursor {
+            raw,
+            i: 0,
+            produced: 0,
+        }
     }
-    i
+
+    /// The raw offset of decoded offset `decoded`, which must not be less than the last one.
+    pub fn advance_to(&mut self, decoded: usize) -> usize {
+        while self.i < self.raw.len() && self.produced < decoded {
+            let (c, n) = unit(self.raw, self.i);
+            self.produced += c.map_or(1, char::len_utf8);
+            self.i += n;
+        }
+        self.i
+    }
 }
 
 /// Renders a path as `messages[2].content`; keys that are not identifiers as `["a b"]`; keys

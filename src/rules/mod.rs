@@ -10,7 +10,7 @@ mod spec;
 
 pub use check::{check_rules, CheckFailure};
 pub use list::write_list;
-pub use spec::{ContextSpec, PrefilterSpec, RuleSpec};
+pub use spec::{Boundary, ContextSpec, PrefilterSpec, RuleSpec};
 
 use crate::detect::Validator;
 use crate::error::{Error, Result};
@@ -26,6 +26,7 @@ pub struct Rule {
     pub description: String,
     pub confidence: Confidence,
     pub priority: i32,
+    pub boundary: Boundary,
     pub regex: regex::Regex,
     /// The same regex anchored at both ends: used to re-check shortened candidates.
     pub full_regex: regex::Regex,
@@ -200,6 +201,7 @@ pub fn compile(text: &str, source: &str) -> Result<Rule> {
         description: spec.description.clone(),
         confidence: spec.confidence,
         priority: spec.priority,
+        boundary: spec.boundary,
         regex,
         full_regex,
         validator,

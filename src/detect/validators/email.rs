@@ -18,6 +18,11 @@ pub fn check(text: &str, span: Range<usize>, region: Range<usize>) -> Option<Ver
     if span.start != region.start {
         return None;
     }
+    // The domain must end here: `x@a.b.c.…` longer than the regex allows is not an address.
+    let after = &text.as_bytes()[span.end..];
+    if after.first() == Some(&b'.') && after.get(1).is_some_and(u8::is_ascii_alphanumeric) {
+        return None;
+    }
     check_address(&text[span])
 }
 
@@ -88,5 +93,15 @@ mod tests {
         let t = "x a..b@c.de";
         assert!(check(t, 4..11, 2..11).is_none(), "fragment of a run");
         assert!(check(t, 2..11, 2..11).is_none());
+        let long = "x@a.b.c.d.e.f.g.h.i.de";
+        assert!(
+            check(long, 0..17, 0..long.len()).is_none(),
+            "cut inside the domain"
+        );
+        let end = "mail x@web.de. Next";
+        assert!(
+            check(end, 5..13, 5..14).is_some(),
+            "a full stop after the address"
+        );
     }
 }

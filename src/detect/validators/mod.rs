@@ -88,6 +88,13 @@ impl Validator {
         }
     }
 
+    /// True for validators that accept only a match filling its region from its start (an
+    /// email address is the whole run of address characters): the engine then makes one
+    /// attempt per region.
+    pub fn anchored_to_region(self) -> bool {
+        matches!(self, Validator::Email | Validator::Ipv4 | Validator::Ipv6)
+    }
+
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|v| v.name() == name)
     }
