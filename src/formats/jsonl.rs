@@ -40,83 +40,71 @@ pub fn scan(
         if line.iter().all(u8::is_ascii_whitespace) || !em.detector.may_contain(line) {
             continue;
         }
-        let Ok(text) = std::str::from_utf8(line) else {
-            let e = std::str::from_utf8(line).unwrap_err();
-            out.errors.push(InputError::at_line(
-                path,
-                line_no,
-                format!(
-                    "invalid UTF-8 at byte {} of the record (scanned as text)",
-                    e.valid_up_to() + 1
-                ),
-            ));
-            text::scan_line(
-                em,
-                path,
-                line,
-                line_no,
-                line_base,
-                scratch,
-                &mut matches,
-                out,
-            );
-            continue;
-        };
-        let mark = (out.findings.len(), out.below_threshold);
-        let walked = json::walk(line, &mut segs, &mut |s: &Str<'_>, p: &[Seg<'_>]| {
-            let value: &str = if s.escaped {
-                json::decode_into(s.raw, &mut decoded);
-                &decoded
-            } else {
-                &text[s.offset..s.offset + s.raw.len()]
-            };
-            let key = if s.is_key {
-                None
-            } else {
-                last_key(p, &mut key_buf)
-            };
-            matches.clear();
-            em.detector.detect(value, key, scratch, &mut matches);
-            if matches.is_empty() {
-                return false;
-            }
-            let field = if s.is_key {
-                let mut with_key = p.to_vec();
-                with_key.push(Seg::Key {
-                    raw: s.raw,
-                    escaped: s.escaped,
-                    flagged: true,
+        // Why the record has to be read as text instead, if it does.
+        let problem = match std::str::from_utf8(line) {
+            Err(e) => Some(format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1)),
+            Ok(text) => {
+                let mark = (out.findings.len(), out.below_threshold);
+                let walked = json::walk(line, &mut segs, &mut |s: &Str<'_>, p: &[Seg<'_>]| {
+                    let value: &str = if s.escaped {
+                        json::decode_into(s.raw, &mut decoded);
+                        &decoded
+                    } else {
+                        &text[s.offset..s.offset + s.raw.len()]
+                    };
+                    let key = if s.is_key {
+                        None
+                    } else {
+                        last_key(p, &mut key_buf)
+                    };
+                    matches.clear();
+                    em.detector.detect(value, key, scratch, &mut matches);
+                    if matches.is_empty() {
+                        return false;
+                    }
+                    let field = if s.is_key {
+                        let mut with_key = p.to_vec();
+                        with_key.push(Seg::Key {
+                            raw: s.raw,
+                            escaped: s.escaped,
+                            flagged: true,
+                        });
+                        json::render_path(&with_key, em.show_values)
+                    } else {
+                        json::render_path(p, em.show_values)
+                    };
+                    let file_off = line_base + s.offset as u64;
+                    let loc = Location {
+                        line: Some(line_no),
+                        field: Some(&field),
+                        in_key: s.is_key,
+                        bytes: if s.escaped {
+                            ByteMap::Escaped(file_off, s.raw)
+                        } else {
+                            ByteMap::Direct(file_off)
+                        },
+                        ..Location::default()
+                    };
+                    em.emit(value, &matches, &loc, path, out);
+                    true
                 });
-                json::render_path(&with_key, em.show_values)
-            } else {
-                json::render_path(p, em.show_values)
-            };
-            let file_off = line_base + s.offset as u64;
-            let loc = Location {
-                line: Some(line_no),
-                field: Some(&field),
-                in_key: s.is_key,
-                bytes: if s.escaped {
-                    ByteMap::Escaped(file_off, s.raw)
-                } else {
-                    ByteMap::Direct(file_off)
-                },
-                ..Location::default()
-            };
-            em.emit(value, &matches, &loc, path, out);
-            true
-        });
-        if let Err(e) = walked {
-            out.findings.truncate(mark.0);
-            out.below_threshold = mark.1;
+                match walked {
+                    Ok(()) => None,
+                    Err(e) => {
+                        // Findings from the part that parsed are found again as text.
+                        out.findings.truncate(mark.0);
+                        out.below_threshold = mark.1;
+                        let column = count_chars(&line[..e.offset.min(line.len())]) + 1;
+                        Some(format!("invalid JSON at column {column}: {}", e.message))
+                    }
+                }
+            }
+        };
+        if let Some(problem) = problem {
             out.errors.push(InputError::at_line(
                 path,
                 line_no,
-                format!(
-                    "invalid JSON at column {}: {} (record scanned as text)",
-                    count_chars(&line[..e.offset.min(line.len())]) + 1,
-                    e.message
-                ),
+                format!("{problem} (record scanned as text)"),
             ));
             text::scan_line(
                 em,

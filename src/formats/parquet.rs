@@ -13,7 +13,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
-use arrow_array::{Array, RecordBatch};
+use arrow_array::{Array, OffsetSizeTrait, RecordBatch};
 use arrow_schema::DataType;
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
@@ -252,6 +252,17 @@ fn string_at(array: &dyn Array, idx: usize) -> Option<&str> {
     }
 }
 
+/// The child values of a list array and the range of element `idx` in them.
+fn list_bounds<O: OffsetSizeTrait>(array: &dyn Array, idx: usize) -> (&dyn Array, usize, usize) {
+    let list = array.as_list::<O>();
+    let offsets = list.value_offsets();
+    (
+        list.values().as_ref(),
+        offsets[idx].as_usize(),
+        offsets[idx + 1].as_usize(),
+    )
+}
+
 fn key_seg(name: &str) -> Seg<'_> {
     Seg::Key {
         raw: name.as_bytes(),
@@ -305,24 +316,12 @@ impl Walker<'_, '_, '_> {
                 }
             }
             DataType::List(_) => {
-                let l = array.as_list::<i32>();
-                let offs = l.value_offsets();
-                self.elements(
-                    l.values().as_ref(),
-                    offs[idx] as usize,
-                    offs[idx + 1] as usize,
-                    path,
-                );
+                let (values, start, end) = list_bounds::<i32>(array, idx);
+                self.elements(values, start, end, path);
             }
             DataType::LargeList(_) => {
-                let l = array.as_list::<i64>();
-                let offs = l.value_offsets();
-                self.elements(
-                    l.values().as_ref(),
-                    offs[idx] as usize,
-                    offs[idx + 1] as usize,
-                    path,
-                );
+                let (values, start, end) = list_bounds::<i64>(array, idx);
+                self.elements(values, start, end, path);
             }
             DataType::FixedSizeList(_, _) => {
                 let l = array.as_fixed_size_list();
