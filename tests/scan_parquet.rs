@@ -81,6 +81,13 @@ fn pyarrow_every_string_type_and_nesting() {
         let (row, rg, field) = located(&fs, value);
         assert_eq!((row, rg, field.as_str()), expected, "{value}");
     }
+    // A dictionary-encoded column: one dictionary value, found in each row that uses it.
+    let source: Vec<(u64, u64)> = fs
+        .iter()
+        .filter(|f| f["field"] == "source")
+        .map(|f| (f["row"].as_u64().unwrap(), f["row_group"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(source, vec![(1, 0), (4, 2)]);
     let key = by_value(&fs, "lena.fischer@gmx.de");
     assert_eq!(key["in_key"], true);
     assert_eq!(key["row"], 3);
