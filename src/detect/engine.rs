@@ -159,23 +159,23 @@ impl Detector {
         if scratch.candidates.is_empty() {
             return;
         }
-        let first = out.len();
-        self.resolve_overlaps(&mut scratch.candidates, out);
-        let mut i = first;
-        while i < out.len() {
-            let m = &mut out[i];
+        // Context first: a candidate that needs support and has none (a bare nine-digit run
+        // without SSN words) must not win an overlap against one that has it (the same digits
+        // next to "call").
+        scratch.candidates.retain_mut(|m| {
             let signal = self.contexts[m.rule].signal(text, m.start, m.end, key);
             if signal == Signal::Drop || (m.requires_context && signal != Signal::Raise) {
-                out.swap_remove(i);
-                continue;
+                return false;
             }
             m.confidence = match signal {
                 Signal::Raise if !m.requires_context => m.confidence.raised(),
                 Signal::Lower => m.confidence.lowered(),
                 _ => m.confidence,
             };
-            i += 1;
-        }
+            true
+        });
+        let first = out.len();
+        self.resolve_overlaps(&mut scratch.candidates, out);
         out[first..].sort_by_key(|m| (m.start, m.end, m.rule));
     }
 

@@ -3,12 +3,15 @@
 
 /// Masks `value` according to its `kind`:
 /// email `j***@g***.com`, card `**** **** **** 4242`, phone `+** *** ****67`,
-/// IPv4 `192.*.*.*`, IPv6 `2001:*`, anything else its first character and `***`.
+/// US SSN `***-**-6789`, IBAN `DE** **** … **49 31`, IPv4 `192.*.*.*`, IPv6 `2001:*`,
+/// anything else its first character and `***`.
 pub fn mask_value(kind: &str, value: &str) -> String {
     match kind {
         "email" => mask_email(value),
         "payment_card" => keep_last_digits(value, 4),
         "phone" => keep_last_digits(value, 2),
+        "us_ssn" => keep_last_digits(value, 4),
+        "iban" => mask_iban(value),
         "ip_address" => mask_ip(value),
         _ => mask_generic(value),
     }
@@ -58,6 +61,26 @@ fn keep_last_digits(value: &str, keep: usize) -> String {
         .collect()
 }
 
+/// Keeps the country code and the last four characters: `DE** **** **** **** **32 31`.
+fn mask_iban(value: &str) -> String {
+    let total = value.chars().filter(|c| c.is_ascii_alphanumeric()).count();
+    let mut seen = 0;
+    value
+        .chars()
+        .map(|c| {
+            if !c.is_ascii_alphanumeric() {
+                return c;
+            }
+            seen += 1;
+            if seen <= 2 || seen + 4 > total {
+                c
+            } else {
+                '*'
+            }
+        })
+        .collect()
+}
+
 fn mask_ip(value: &str) -> String {
     if let Some((first, _)) = value.split_once('.').filter(|_| !value.contains(':')) {
         return format!("{first}.*.*.*");
@@ -95,6 +118,11 @@ mod tests {
         assert_eq!(mask_value("ip_address", "::1"), "*");
         assert_eq!(mask_value("secret", "abcdefgh"), "a***");
         assert_eq!(mask_value("secret", "abc"), "***");
+        assert_eq!(mask_value("us_ssn", "651-40-9363"), "***-**-9363");
+        assert_eq!(
+            mask_value("iban", "DE44 5001 0517 5407 3249 31"),
+            "DE** **** **** **** **49 31"
+        );
     }
 
     #[test]

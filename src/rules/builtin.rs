@@ -3,6 +3,7 @@
 
 pub const FILES: &[(&str, &str)] = &[
     ("email.toml", include_str!("../../patterns/email.toml")),
+    ("iban.toml", include_str!("../../patterns/iban.toml")),
     ("ipv4.toml", include_str!("../../patterns/ipv4.toml")),
     ("ipv6.toml", include_str!("../../patterns/ipv6.toml")),
     (
@@ -10,4 +11,5 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../patterns/payment_card.toml"),
     ),
     ("phone.toml", include_str!("../../patterns/phone.toml")),
+    ("us_ssn.toml", include_str!("../../patterns/us_ssn.toml")),
 ];

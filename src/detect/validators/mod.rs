@@ -3,9 +3,11 @@
 
 mod card;
 mod email;
+mod iban;
 mod ip;
 mod phone;
 mod phone_meta;
+mod ssn;
 
 pub use card::{card_brand, luhn_valid};
 pub use phone::{parse_regions, PhoneRegions, DEFAULT_REGIONS};
@@ -14,7 +16,8 @@ use crate::findings::Confidence;
 use std::ops::Range;
 
 /// True when a digit candidate is part of a longer token: `ORD-2019-915531`, `641-2024876-7871816`,
-/// or the first groups of `4953 6400 4628 1275`.
+/// the first groups of `4953 6400 4628 1275`, or digits right after a `+` that the candidate
+/// does not include (`ZIP+4 94105-1234`).
 pub(crate) fn glued_to_token(text: &str, span: &Range<usize>, candidate: &str) -> bool {
     let b = text.as_bytes();
     let internal = |c: u8| candidate.as_bytes()[1..].contains(&c);
@@ -28,7 +31,7 @@ pub(crate) fn glued_to_token(text: &str, span: &Range<usize>, candidate: &str) -
         .checked_sub(1)
         .map(|i| (b[i], i.checked_sub(1).and_then(|j| b.get(j))));
     let after = b.get(span.end).map(|&c| (c, b.get(span.end + 1)));
-    before.is_some_and(|(c, beyond)| glued(c, beyond))
+    before.is_some_and(|(c, beyond)| c == b'+' || glued(c, beyond))
         || after.is_some_and(|(c, beyond)| glued(c, beyond))
 }
 
@@ -63,28 +66,34 @@ pub struct ValidationEnv {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Validator {
     Email,
+    Iban,
     Ipv4,
     Ipv6,
     PaymentCard,
     Phone,
+    UsSsn,
 }
 
 impl Validator {
-    pub const ALL: [Validator; 5] = [
+    pub const ALL: [Validator; 7] = [
         Validator::Email,
+        Validator::Iban,
         Validator::Ipv4,
         Validator::Ipv6,
         Validator::PaymentCard,
         Validator::Phone,
+        Validator::UsSsn,
     ];
 
     pub fn name(self) -> &'static str {
         match self {
             Validator::Email => "email",
+            Validator::Iban => "iban",
             Validator::Ipv4 => "ipv4",
             Validator::Ipv6 => "ipv6",
             Validator::PaymentCard => "payment_card",
             Validator::Phone => "phone",
+            Validator::UsSsn => "us_ssn",
         }
     }
 
@@ -113,6 +122,8 @@ impl Validator {
             Validator::Ipv6 => ip::check_v6(text, span, region),
             Validator::PaymentCard => card::check_in(text, span),
             Validator::Phone => phone::check(text, span, &env.phone_regions),
+            Validator::Iban => iban::check_in(text, span),
+            Validator::UsSsn => ssn::check_in(text, span),
         }
     }
 }

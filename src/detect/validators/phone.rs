@@ -234,6 +234,7 @@ mod tests {
         assert!(!inside("order ORD-2019-915531", "2019-915531"));
         assert!(!inside("order 641-2024876-7871816 shipped", "641-2024876"));
         assert!(!inside("ref 4953 6400 4628 1275", "4953 6400 4628"));
+        assert!(!inside("ZIP+4 94105-1234", "4 94105-1234"));
         assert!(inside("call 415-555-2671 2024", "415-555-2671"));
         assert!(inside("call 2024 415-555-2671", "415-555-2671"));
     }
