@@ -250,6 +250,7 @@ fn main() {
                 chunk_size: scan::DEFAULT_CHUNK_SIZE,
                 rules: RuleSet::builtin().expect("rules"),
                 env: ValidationEnv::default(),
+                allow: piiscan::detect::AllowList::placeholders(),
                 key: FingerprintKey::unkeyed(),
                 show_values: false,
                 min_confidence: Confidence::Low,

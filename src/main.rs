@@ -5,6 +5,7 @@
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use piiscan::detect::validators::{parse_regions, ValidationEnv, DEFAULT_REGIONS};
+use piiscan::detect::AllowList;
 use piiscan::findings::{Confidence, FingerprintKey, KEY_ENV};
 use piiscan::formats::Format;
 use piiscan::report::{writer_for, Output, OutputFormat};
@@ -28,7 +29,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Scan files and directories for personal data.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List or check the detection rules.
     Rules {
         #[command(subcommand)]
@@ -94,6 +95,14 @@ struct ScanArgs {
     /// Regions tried for phone numbers written without +country code, in order.
     #[arg(long, default_value = DEFAULT_REGIONS, value_name = "CC,CC,..")]
     region: String,
+    /// Never report values listed in FILE (exact values or /regexes/, optionally `kind:`-prefixed;
+    /// repeatable).
+    #[arg(long, value_name = "FILE")]
+    allow: Vec<PathBuf>,
+    /// Report documentation placeholders too (user@example.com, 127.0.0.1, 0.0.0.0, ::1,
+    /// 555-01xx numbers), which are allowed by default.
+    #[arg(long)]
+    no_default_allow: bool,
     /// Secret key for value fingerprints (else $PIISCAN_FINGERPRINT_KEY, else a public key).
     #[arg(long, value_name = "FILE")]
     key_file: Option<PathBuf>,
@@ -125,7 +134,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Scan(args) => run_scan(args),
+        Command::Scan(args) => run_scan(*args),
         Command::Rules {
             command: RulesCommand::List { rules, json },
         } => {
@@ -178,6 +187,14 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         .map_err(anyhow::Error::msg)
         .context("--region")?;
     let key = FingerprintKey::from_sources(args.key_file.as_deref())?;
+    let mut allow = if args.no_default_allow {
+        AllowList::default()
+    } else {
+        AllowList::placeholders()
+    };
+    for file in &args.allow {
+        allow.load(file)?;
+    }
     if !key.is_keyed() && !args.quiet {
         eprintln!(
             "piiscan: note: fingerprints use a public key; set {KEY_ENV} or --key-file to keep them secret"
@@ -193,6 +210,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         chunk_size: args.chunk_size,
         rules: RuleSet::load(args.rules.rules.as_deref())?,
         env: ValidationEnv { phone_regions },
+        allow,
         key,
         show_values: args.show_values,
         min_confidence,

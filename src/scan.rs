@@ -4,7 +4,7 @@
 //! output is the same whatever the thread count or chunk size, and memory is bounded by the
 //! parts in flight rather than by the size of the input.
 
-use crate::detect::{Detector, Scratch, ValidationEnv};
+use crate::detect::{AllowList, Detector, Scratch, ValidationEnv};
 use crate::error::{Error, Result};
 use crate::findings::{Confidence, FingerprintKey, InputError, Skipped};
 use crate::formats::discover::{discover, InputFile};
@@ -37,6 +37,8 @@ pub struct ScanOptions {
     pub chunk_size: u64,
     pub rules: RuleSet,
     pub env: ValidationEnv,
+    /// Values never reported.
+    pub allow: AllowList,
     pub key: FingerprintKey,
     pub show_values: bool,
     pub min_confidence: Confidence,
@@ -113,6 +115,7 @@ pub fn run(opts: ScanOptions, sink: &mut dyn Sink, diag: &mut dyn Diagnostics) -
         .map_err(|e| Error::Config(format!("cannot start {threads} threads: {e}")))?;
     let emitter = Emitter::new(
         Detector::new(opts.rules, opts.env),
+        opts.allow,
         opts.key.clone(),
         opts.show_values,
         opts.min_confidence,
@@ -246,6 +249,7 @@ pub fn run(opts: ScanOptions, sink: &mut dyn Sink, diag: &mut dyn Diagnostics) -
                 summary.lines_scanned += r.lines;
                 summary.rows_scanned += r.rows;
                 summary.below_min_confidence += r.below_threshold;
+                summary.allowed += r.allowed;
             }
             if failed.is_some() {
                 // Dropping the receivers makes the running units stop at their next part.
@@ -433,6 +437,7 @@ mod tests {
             chunk_size: DEFAULT_CHUNK_SIZE,
             rules: RuleSet::builtin().unwrap(),
             env: ValidationEnv::default(),
+            allow: AllowList::placeholders(),
             key: FingerprintKey::unkeyed(),
             show_values: true,
             min_confidence: Confidence::Low,

@@ -18,6 +18,10 @@ pub struct Match {
     pub normalized: String,
     /// Dropped unless context words or the field name support it.
     pub requires_context: bool,
+    /// From the validator (`ip_scope`, `card_brand`).
+    pub attributes: Vec<(&'static str, &'static str)>,
+    /// The most confidence context may give this match.
+    pub cap: Option<Confidence>,
 }
 
 /// Per-thread buffers reused across calls, so detection does not allocate per string.
@@ -172,6 +176,9 @@ impl Detector {
                 Signal::Lower => m.confidence.lowered(),
                 _ => m.confidence,
             };
+            if let Some(cap) = m.cap {
+                m.confidence = m.confidence.min(cap);
+            }
             true
         });
         let first = out.len();
@@ -274,6 +281,8 @@ impl Detector {
                         confidence: v.confidence.unwrap_or(rule.confidence),
                         normalized: v.normalized,
                         requires_context: v.requires_context,
+                        attributes: v.attributes,
+                        cap: v.cap,
                     });
                     return Some(end);
                 }

@@ -4,9 +4,11 @@
 //! the boundary check and the validator. Overlapping matches are resolved by priority, then
 //! context words and the field name adjust confidence.
 
+pub mod allow;
 mod context;
 mod engine;
 pub mod validators;
 
+pub use allow::AllowList;
 pub use engine::{Detector, Match, Scratch};
 pub use validators::{ValidationEnv, Validator, Verdict};

@@ -8,6 +8,7 @@ pub use fingerprint::{FingerprintKey, KEY_ENV};
 pub use mask::mask_value;
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -98,6 +99,10 @@ pub struct Finding {
     pub value: String,
     /// Keyed hash of the normalized value: equal values give equal fingerprints under one key.
     pub fingerprint: String,
+    /// Facts about the value: `ip_scope` (`public`, `private`, `loopback`, `link_local`,
+    /// `documentation`, …) for IP addresses, `card_brand` for cards.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub attributes: BTreeMap<String, String>,
 }
 
 fn is_false(b: &bool) -> bool {

@@ -2,7 +2,7 @@
 //! file byte offsets (through JSON escapes), masking, fingerprints and the confidence floor.
 
 use super::json;
-use crate::detect::{Detector, Match};
+use crate::detect::{AllowList, Detector, Match};
 use crate::findings::{mask_value, Confidence, Finding, FingerprintKey, InputError, Skipped};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -10,6 +10,8 @@ use std::sync::Arc;
 /// Everything a reader needs to report findings; shared by all threads.
 pub struct Emitter {
     pub detector: Detector,
+    /// Values never reported (placeholders, user allow lists).
+    pub allow: AllowList,
     pub key: FingerprintKey,
     pub show_values: bool,
     pub min_confidence: Confidence,
@@ -20,6 +22,7 @@ pub struct Emitter {
 impl Emitter {
     pub fn new(
         detector: Detector,
+        allow: AllowList,
         key: FingerprintKey,
         show_values: bool,
         min_confidence: Confidence,
@@ -36,6 +39,7 @@ impl Emitter {
             .collect();
         Emitter {
             detector,
+            allow,
             key,
             show_values,
             min_confidence,
@@ -108,6 +112,8 @@ pub struct ChunkResult {
     pub rows: u64,
     pub bytes: u64,
     pub below_threshold: u64,
+    /// Matches left out because they are on an allow list.
+    pub allowed: u64,
     /// True when the file was read (not skipped or unreadable).
     pub scanned: bool,
 }
@@ -179,12 +185,16 @@ impl Emitter {
         for m in matches {
             let start = cp(m.start);
             let end = cp(m.end);
+            let kind = &self.kinds[m.rule];
+            let raw_value = &text[m.start..m.end];
+            if self.allow.allows(kind, raw_value, &m.normalized) {
+                out.allowed += 1;
+                continue;
+            }
             if m.confidence < self.min_confidence {
                 out.below_threshold += 1;
                 continue;
             }
-            let kind = &self.kinds[m.rule];
-            let raw_value = &text[m.start..m.end];
             out.findings.push(Finding {
                 path: path.clone(),
                 line: loc.line,
@@ -205,6 +215,11 @@ impl Emitter {
                     mask_value(kind, raw_value)
                 },
                 fingerprint: self.key.fingerprint(kind, &m.normalized),
+                attributes: m
+                    .attributes
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
             });
         }
     }
@@ -224,6 +239,7 @@ pub(crate) mod tests {
     pub(crate) fn emitter() -> Emitter {
         Emitter::new(
             Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default()),
+            crate::detect::AllowList::placeholders(),
             FingerprintKey::unkeyed(),
             false,
             Confidence::Low,

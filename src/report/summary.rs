@@ -31,6 +31,9 @@ pub struct Summary {
     pub min_confidence: Confidence,
     /// Matches left out because their confidence is below `min_confidence`.
     pub below_min_confidence: u64,
+    /// Matches left out because their value is on an allow list (built-in placeholders
+    /// such as `user@example.com`, or `--allow` files).
+    pub allowed: u64,
     pub error_count: u64,
     pub errors: Vec<InputError>,
     pub skipped: Vec<Skipped>,
@@ -54,6 +57,7 @@ impl Summary {
             findings_by_confidence: BTreeMap::new(),
             min_confidence,
             below_min_confidence: 0,
+            allowed: 0,
             error_count: 0,
             errors: Vec::new(),
             skipped: Vec::new(),

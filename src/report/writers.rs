@@ -133,6 +133,13 @@ impl Sink for TextSink<'_> {
             s.error_count,
             if s.error_count == 1 { "" } else { "s" },
         )?;
+        if s.allowed > 0 {
+            writeln!(
+                self.out,
+                "{} allowed (placeholders or --allow) not reported",
+                s.allowed
+            )?;
+        }
         if s.below_min_confidence > 0 {
             writeln!(
                 self.out,

@@ -28,12 +28,14 @@ pub fn check(candidate: &str) -> Option<Verdict> {
     // Issuer ranges change (Mastercard's 2-series arrived in 2017): a Luhn-valid number with a
     // banking or travel major industry identifier (3–6) but no known range still counts when
     // card words are near it.
-    let known = card_brand(&digits).is_some();
-    if !known && !(b'3'..=b'6').contains(&digits[0]) {
+    let brand = card_brand(&digits);
+    if brand.is_none() && !(b'3'..=b'6').contains(&digits[0]) {
         return None;
     }
     let mut v = Verdict::new(String::from_utf8(digits).ok()?);
-    v.requires_context = !known;
+    v.requires_context = brand.is_none();
+    v.attributes
+        .push(("card_brand", brand.unwrap_or("unknown")));
     Some(v)
 }
 

@@ -3,6 +3,7 @@
 //! with the standard library's strict parsers.
 
 use super::Verdict;
+use crate::findings::Confidence;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::ops::Range;
 
@@ -22,7 +23,69 @@ pub fn check_v4(text: &str, span: Range<usize>, region: Range<usize>) -> Option<
         return None;
     }
     let addr: Ipv4Addr = text[span].parse().ok()?;
-    Some(Verdict::new(addr.to_string()))
+    Some(scoped(addr.to_string(), v4_scope(addr)))
+}
+
+/// Non-public addresses (private, loopback, documentation…) are reported with low confidence
+/// and their scope, so a CI gate can ignore them with `--min-confidence medium`.
+fn scoped(normalized: String, scope: &'static str) -> Verdict {
+    let mut v = Verdict::new(normalized);
+    if scope != "public" {
+        v.confidence = Some(Confidence::Low);
+        v.cap = Some(Confidence::Low);
+    }
+    v.attributes.push(("ip_scope", scope));
+    v
+}
+
+/// The scope of an IPv4 address (IANA special-purpose registry, RFC 6890).
+pub fn v4_scope(a: Ipv4Addr) -> &'static str {
+    let o = a.octets();
+    if a.is_unspecified() {
+        "unspecified"
+    } else if a.is_loopback() {
+        "loopback"
+    } else if a.is_private() {
+        "private"
+    } else if a.is_link_local() {
+        "link_local"
+    } else if o[0] == 100 && (o[1] & 0xC0) == 64 {
+        "shared"
+    } else if matches!(
+        (o[0], o[1], o[2]),
+        (192, 0, 2) | (198, 51, 100) | (203, 0, 113)
+    ) {
+        "documentation"
+    } else if a.is_multicast() {
+        "multicast"
+    } else if a.is_broadcast() || o[0] >= 240 || o[0] == 0 {
+        "reserved"
+    } else {
+        "public"
+    }
+}
+
+/// The scope of an IPv6 address; IPv4-mapped addresses take the scope of their IPv4 part.
+pub fn v6_scope(a: Ipv6Addr) -> &'static str {
+    if let Some(v4) = a.to_ipv4_mapped() {
+        return v4_scope(v4);
+    }
+    let s = a.segments();
+    if a.is_unspecified() {
+        "unspecified"
+    } else if a.is_loopback() {
+        "loopback"
+    } else if a.is_unique_local() {
+        "private"
+    } else if a.is_unicast_link_local() {
+        "link_local"
+    } else if s[0] == 0x2001 && s[1] == 0x0db8 {
+        "documentation"
+    } else if a.is_multicast() {
+        "multicast"
+    } else {
+        "public"
+    }
 }
 
 pub fn check_v6(text: &str, span: Range<usize>, region: Range<usize>) -> Option<Verdict> {
@@ -40,7 +103,7 @@ pub fn check_v6(text: &str, span: Range<usize>, region: Range<usize>) -> Option<
     if !s.bytes().any(|b| b.is_ascii_digit()) && colons < 4 {
         return None;
     }
-    Some(Verdict::new(addr.to_string()))
+    Some(scoped(addr.to_string(), v6_scope(addr)))
 }
 
 #[cfg(test)]
@@ -89,6 +152,40 @@ mod tests {
             v6("2001:0DB8::0001", "2001:0DB8::0001").unwrap().normalized,
             "2001:db8::1"
         );
+    }
+
+    #[test]
+    fn scopes() {
+        let scope = |s: &str| match s.parse::<std::net::IpAddr>().unwrap() {
+            std::net::IpAddr::V4(a) => v4_scope(a),
+            std::net::IpAddr::V6(a) => v6_scope(a),
+        };
+        for (ip, expected) in [
+            ("81.169.145.12", "public"),
+            ("10.1.2.3", "private"),
+            ("172.20.0.1", "private"),
+            ("192.168.178.1", "private"),
+            ("127.0.0.1", "loopback"),
+            ("169.254.1.1", "link_local"),
+            ("100.64.0.1", "shared"),
+            ("203.0.113.7", "documentation"),
+            ("224.0.0.251", "multicast"),
+            ("255.255.255.255", "reserved"),
+            ("2606:50c0:8000::153", "public"),
+            ("fd12:3456::1", "private"),
+            ("fe80::1", "link_local"),
+            ("2001:db8::1", "documentation"),
+            ("::ffff:10.0.0.1", "private"),
+            ("::1", "loopback"),
+        ] {
+            assert_eq!(scope(ip), expected, "{ip}");
+        }
+        let t = "ip 10.1.2.3";
+        let v = check_v4(t, 3..11, 3..11).unwrap();
+        assert_eq!(v.confidence, Some(Confidence::Low));
+        assert_eq!(v.attributes, vec![("ip_scope", "private")]);
+        let t = "ip 81.169.145.12";
+        assert_eq!(check_v4(t, 3..16, 3..16).unwrap().confidence, None);
     }
 
     #[test]

@@ -42,8 +42,12 @@ pub struct Verdict {
     pub normalized: String,
     /// Replaces the rule's base confidence when set.
     pub confidence: Option<Confidence>,
+    /// The most confidence context may raise this match to (a private IP stays `low`).
+    pub cap: Option<Confidence>,
     /// Keep the match only if one of the rule's context words (or the field name) supports it.
     pub requires_context: bool,
+    /// Facts about the value reported with it (`ip_scope`, `card_brand`).
+    pub attributes: Vec<(&'static str, &'static str)>,
 }
 
 impl Verdict {
@@ -51,7 +55,9 @@ impl Verdict {
         Verdict {
             normalized,
             confidence: None,
+            cap: None,
             requires_context: false,
+            attributes: Vec::new(),
         }
     }
 }

@@ -66,9 +66,8 @@ pub fn check(text: &str, span: Range<usize>, regions: &PhoneRegions) -> Option<V
     // A bare run of digits is as likely an id as a phone number: keep it only where a phone
     // word or field name says it is one.
     Some(Verdict {
-        normalized,
-        confidence: None,
         requires_context: !shape.plus && shape.groups == 1,
+        ..Verdict::new(normalized)
     })
 }
 
@@ -89,15 +88,17 @@ impl Shape {
         let b = s.as_bytes();
         let plus = b.first() == Some(&b'+');
         let body = if plus { &b[1..] } else { b };
-        let mut groups: Vec<usize> = Vec::new();
-        let mut run = 0usize;
+        // Digit groups as byte ranges of `body`, and the separator written after each.
+        let mut groups: Vec<(usize, usize)> = Vec::new();
+        let mut after: Vec<u8> = Vec::new();
         let mut seps = Vec::new();
-        let mut open = 0i32;
-        let mut sep_len = 0usize;
-        for &c in body {
+        let (mut run_start, mut open, mut sep_len) = (None, 0i32, 0usize);
+        for (i, &c) in body.iter().enumerate() {
             match c {
                 b'0'..=b'9' => {
-                    run += 1;
+                    if run_start.is_none() {
+                        run_start = Some(i);
+                    }
                     sep_len = 0;
                     continue;
                 }
@@ -113,18 +114,23 @@ impl Shape {
             if sep_len > 2 {
                 return None;
             }
-            if run > 0 {
-                groups.push(run);
-                run = 0;
+            if let Some(start) = run_start.take() {
+                groups.push((start, i));
+                after.push(c);
+            } else if let Some(last) = after.last_mut() {
+                if c != b'(' && c != b')' {
+                    *last = c;
+                }
             }
         }
-        if run > 0 {
-            groups.push(run);
+        if let Some(start) = run_start {
+            groups.push((start, body.len()));
         }
         if open != 0 {
             return None;
         }
-        let digits: usize = groups.iter().sum();
+        let len = |g: &(usize, usize)| g.1 - g.0;
+        let digits: usize = groups.iter().map(len).sum();
         if !(7..=15).contains(&digits) {
             return None;
         }
@@ -138,22 +144,40 @@ impl Shape {
         }
         // Dotted numbers: at least three groups of two or more digits (`06.12.34.56.78`),
         // which rules out decimals and version strings.
-        if dots && (groups.len() < 3 || groups.iter().any(|&g| g < 2)) {
+        if dots && (groups.len() < 3 || groups.iter().any(|g| len(g) < 2)) {
             return None;
         }
-        // A date anywhere (2024-02-01 14, 01.02.2024): three groups of 4-2-2 or 2-2-4 digits
-        // joined by dashes, dots or slashes.
-        let date_seps = seps.iter().any(|c| matches!(c, b'-' | b'.' | b'/'));
-        if date_seps
-            && groups
-                .windows(3)
-                .any(|g| matches!((g[0], g[1], g[2]), (4, 2, 2) | (2, 2, 4)))
-        {
-            return None;
+        // A date anywhere (`2024-02-01 14`, `01.02.2024`): three groups joined by the same
+        // dash, dot or slash whose values make a date.
+        let value = |g: &(usize, usize)| -> u32 {
+            body[g.0..g.1]
+                .iter()
+                .fold(0, |acc, &d| acc * 10 + u32::from(d - b'0'))
+        };
+        for w in 0..groups.len().saturating_sub(2) {
+            let (s1, s2) = (after[w], after[w + 1]);
+            if s1 != s2 || !matches!(s1, b'-' | b'.' | b'/') {
+                continue;
+            }
+            let g = [&groups[w], &groups[w + 1], &groups[w + 2]];
+            let lens = (len(g[0]), len(g[1]), len(g[2]));
+            let (x, y, z) = (value(g[0]), value(g[1]), value(g[2]));
+            let year = |v: u32| (1900..=2099).contains(&v);
+            let month = |v: u32| (1..=12).contains(&v);
+            let day = |v: u32| (1..=31).contains(&v);
+            let date = match lens {
+                (4, 2, 2) => year(x) && month(y) && day(z),
+                (2, 2, 4) => year(z) && ((day(x) && month(y)) || (month(x) && day(y))),
+                _ => false,
+            };
+            if date {
+                return None;
+            }
         }
         // 3-2-4 is the layout of US Social Security numbers, not of any national phone format
         // of the default regions.
-        if !plus && groups == [3, 2, 4] {
+        let lens: Vec<usize> = groups.iter().map(len).collect();
+        if !plus && lens == [3, 2, 4] {
             return None;
         }
         Some(Shape {
@@ -252,6 +276,7 @@ mod tests {
             "+1 (55) (5) 123",
             "12:30:45",
             "2023-11-08 14",
+            "14 2023-11-08",
             "073-93-9176", // SSN layout
         ] {
             assert!(!ok(n), "{n}");
