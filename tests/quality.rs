@@ -20,23 +20,24 @@ fn norm(s: &str) -> String {
 #[test]
 fn labelled_records_meet_the_precision_and_recall_floor() {
     let (report, _) = scan_json(&["--show-values", "fixtures/labeled/records.jsonl"]);
+    // Kinds the labels cover; others (mac_address, secret, …) are not scored here.
     let kind_of = |k: &str| match k {
-        "email" => "EMAIL",
-        "phone" => "PHONE",
-        "ip_address" => "IP",
-        "payment_card" => "CARD",
-        "iban" => "IBAN",
-        "us_ssn" => "SSN",
-        other => panic!("unexpected kind {other}"),
+        "email" => Some("EMAIL"),
+        "phone" => Some("PHONE"),
+        "ip_address" => Some("IP"),
+        "payment_card" => Some("CARD"),
+        "iban" => Some("IBAN"),
+        "us_ssn" => Some("SSN"),
+        _ => None,
     };
     let mut found: Vec<(u64, &str, String)> = findings(&report)
         .iter()
-        .map(|f| {
-            (
+        .filter_map(|f| {
+            Some((
                 f["line"].as_u64().unwrap(),
-                kind_of(f["kind"].as_str().unwrap()),
+                kind_of(f["kind"].as_str().unwrap())?,
                 norm(f["value"].as_str().unwrap()),
-            )
+            ))
         })
         .collect();
     let labels: Vec<Value> = String::from_utf8(read(root().join("fixtures/labeled/labels.jsonl")))

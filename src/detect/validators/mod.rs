@@ -5,6 +5,7 @@ mod card;
 mod email;
 mod iban;
 mod ip;
+mod mac;
 mod phone;
 mod phone_meta;
 mod ssn;
@@ -75,17 +76,19 @@ pub enum Validator {
     Iban,
     Ipv4,
     Ipv6,
+    MacAddress,
     PaymentCard,
     Phone,
     UsSsn,
 }
 
 impl Validator {
-    pub const ALL: [Validator; 7] = [
+    pub const ALL: [Validator; 8] = [
         Validator::Email,
         Validator::Iban,
         Validator::Ipv4,
         Validator::Ipv6,
+        Validator::MacAddress,
         Validator::PaymentCard,
         Validator::Phone,
         Validator::UsSsn,
@@ -97,6 +100,7 @@ impl Validator {
             Validator::Iban => "iban",
             Validator::Ipv4 => "ipv4",
             Validator::Ipv6 => "ipv6",
+            Validator::MacAddress => "mac_address",
             Validator::PaymentCard => "payment_card",
             Validator::Phone => "phone",
             Validator::UsSsn => "us_ssn",
@@ -107,7 +111,10 @@ impl Validator {
     /// email address is the whole run of address characters): the engine then makes one
     /// attempt per region.
     pub fn anchored_to_region(self) -> bool {
-        matches!(self, Validator::Email | Validator::Ipv4 | Validator::Ipv6)
+        matches!(
+            self,
+            Validator::Email | Validator::Ipv4 | Validator::Ipv6 | Validator::MacAddress
+        )
     }
 
     pub fn from_name(name: &str) -> Option<Self> {
@@ -129,6 +136,7 @@ impl Validator {
             Validator::PaymentCard => card::check_in(text, span),
             Validator::Phone => phone::check(text, span, &env.phone_regions),
             Validator::Iban => iban::check_in(text, span),
+            Validator::MacAddress => mac::check(text, span, region),
             Validator::UsSsn => ssn::check_in(text, span),
         }
     }
