@@ -8,11 +8,13 @@
 //! * [`findings`] — the public findings model (the stable JSON interface), masking, fingerprints.
 //! * [`report`] — writers for findings (`text`, `json`, `jsonl`) and the scan summary.
 //! * [`scan`] — the parallel pipeline that ties them together.
+//! * [`eval`] — scoring a findings file against labels (`piiscan eval`).
 //!
 //! The binary (`src/main.rs`) only parses arguments and calls [`scan::run`] or [`rules`].
 
 pub mod detect;
 pub mod error;
+pub mod eval;
 pub mod findings;
 pub mod formats;
 pub mod report;

@@ -30,6 +30,19 @@ struct Cli {
 enum Command {
     /// Scan files and directories for personal data.
     Scan(Box<ScanArgs>),
+    /// Score a findings file (JSON Lines or JSON, scanned with --show-values) against labels:
+    /// precision, recall and F1 per kind.
+    Eval {
+        /// The findings to score.
+        #[arg(value_name = "FINDINGS")]
+        findings: PathBuf,
+        /// Labels, JSON Lines of {"file", "line", "type", "value", "placeholder"?}.
+        #[arg(long, value_name = "FILE")]
+        labels: PathBuf,
+        /// Leave out labels marked "placeholder" (allowed by default when scanning).
+        #[arg(long)]
+        ignore_placeholders: bool,
+    },
     /// List or check the detection rules.
     Rules {
         #[command(subcommand)]
@@ -135,6 +148,15 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Scan(args) => run_scan(*args),
+        Command::Eval {
+            findings,
+            labels,
+            ignore_placeholders,
+        } => {
+            let report = piiscan::eval::evaluate(&findings, &labels, ignore_placeholders)?;
+            print!("{}", report.to_text());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Rules {
             command: RulesCommand::List { rules, json },
         } => {
