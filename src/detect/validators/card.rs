@@ -1,21 +1,7 @@
 //! Payment cards: 13–19 digits, consistent grouping, Luhn checksum and a known issuer
 //! prefix with a length that issuer uses (Mastercard 2-series included).
 
-use super::{glued_to_token, Verdict};
-use std::ops::Range;
-
-/// Checks `text[span]`. Digits right after a `+` are a phone number, and digits that continue
-/// a longer number (16 digits inside an IBAN `DE64 6022 8037 8298 6432 80`) are not a card.
-pub fn check_in(text: &str, span: Range<usize>) -> Option<Verdict> {
-    if span.start > 0 && text.as_bytes()[span.start - 1] == b'+' {
-        return None;
-    }
-    let candidate = &text[span.clone()];
-    if glued_to_token(text, &span, candidate) {
-        return None;
-    }
-    check(candidate)
-}
+use super::Verdict;
 
 pub fn check(candidate: &str) -> Option<Verdict> {
     let digits: Vec<u8> = candidate.bytes().filter(u8::is_ascii_digit).collect();
@@ -208,7 +194,7 @@ mod tests {
             check(&t[6..]).is_some(),
             "Luhn-valid Visa length on its own"
         );
-        assert!(check_in(t, 6..t.len()).is_none());
+        assert!(super::super::unglued(t, 6..t.len(), check).is_none());
     }
 
     #[test]
@@ -216,7 +202,7 @@ mod tests {
         let t = "IBAN DE64 6022 8037 8298 6432 80";
         let s = t.find("6022").unwrap();
         assert!(check(&t[s..s + 19]).is_some(), "Luhn-valid on its own");
-        assert!(check_in(t, s..s + 19).is_none());
+        assert!(super::super::unglued(t, s..s + 19, check).is_none());
     }
 
     #[test]

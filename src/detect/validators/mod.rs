@@ -36,6 +36,19 @@ pub(crate) fn glued_to_token(text: &str, span: &Range<usize>, candidate: &str) -
         || after.is_some_and(|(c, beyond)| glued(c, beyond))
 }
 
+/// Runs `check` on `text[span]` unless the candidate is part of a longer token.
+pub(crate) fn unglued(
+    text: &str,
+    span: Range<usize>,
+    check: impl Fn(&str) -> Option<Verdict>,
+) -> Option<Verdict> {
+    let candidate = &text[span.clone()];
+    if glued_to_token(text, &span, candidate) {
+        return None;
+    }
+    check(candidate)
+}
+
 /// What a validator says about an accepted candidate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
@@ -133,11 +146,11 @@ impl Validator {
             Validator::Email => email::check(text, span, region),
             Validator::Ipv4 => ip::check_v4(text, span, region),
             Validator::Ipv6 => ip::check_v6(text, span, region),
-            Validator::PaymentCard => card::check_in(text, span),
+            Validator::PaymentCard => unglued(text, span, card::check),
             Validator::Phone => phone::check(text, span, &env.phone_regions),
-            Validator::Iban => iban::check_in(text, span),
+            Validator::Iban => unglued(text, span, iban::check),
             Validator::MacAddress => mac::check(text, span, region),
-            Validator::UsSsn => ssn::check_in(text, span),
+            Validator::UsSsn => unglued(text, span, ssn::check),
         }
     }
 }

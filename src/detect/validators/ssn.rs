@@ -2,19 +2,10 @@
 //! only next to SSN words). Area 000, 666 and 900–999, group 00 and serial 0000 were never
 //! issued; a few numbers famous from advertising and documentation are rejected too.
 
-use super::{glued_to_token, Verdict};
-use std::ops::Range;
+use super::Verdict;
 
 /// Numbers published as samples (the Woolworth wallet card, documentation examples).
 const SAMPLES: &[&str] = &["078051120", "219099999", "123456789", "457555462"];
-
-pub fn check_in(text: &str, span: Range<usize>) -> Option<Verdict> {
-    let candidate = &text[span.clone()];
-    if glued_to_token(text, &span, candidate) {
-        return None;
-    }
-    check(candidate)
-}
 
 pub fn check(candidate: &str) -> Option<Verdict> {
     let digits: String = candidate
