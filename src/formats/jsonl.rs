@@ -121,16 +121,15 @@ pub fn scan(
 }
 
 /// The name of the innermost object key on the path (the field a value sits in).
-fn last_key<'b>(path: &[Seg<'_>], buf: &'b mut String) -> Option<&'b str> {
+/// Only an escaped key is decoded (into `buf`); a plain one is borrowed from the record.
+fn last_key<'r, 'a: 'r, 'b: 'r>(path: &[Seg<'a>], buf: &'b mut String) -> Option<&'r str> {
     let (raw, escaped) = path.iter().rev().find_map(|s| match *s {
         Seg::Key { raw, escaped, .. } => Some((raw, escaped)),
         Seg::Index(_) => None,
     })?;
     if escaped {
         json::decode_into(raw, buf);
-    } else {
-        buf.clear();
-        buf.push_str(std::str::from_utf8(raw).ok()?);
+        return Some(buf.as_str());
     }
-    Some(buf.as_str())
+    std::str::from_utf8(raw).ok()
 }

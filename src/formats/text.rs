@@ -28,17 +28,7 @@ pub fn scan(
             continue;
         }
         let out = &mut parts.cur;
-        if let Err(e) = std::str::from_utf8(line) {
-            out.errors.push(InputError::at_line(
-                path,
-                line_no,
-                format!(
-                    "invalid UTF-8 at byte {} of the line (valid parts scanned)",
-                    e.valid_up_to() + 1
-                ),
-            ));
-        }
-        scan_line(
+        let invalid = scan_line(
             em,
             path,
             line,
@@ -48,13 +38,24 @@ pub fn scan(
             &mut matches,
             out,
         );
+        if let Some(at) = invalid {
+            out.errors.push(InputError::at_line(
+                path,
+                line_no,
+                format!(
+                    "invalid UTF-8 at byte {} of the line (valid parts scanned)",
+                    at + 1
+                ),
+            ));
+        }
         if !parts.checkpoint() {
             return;
         }
     }
 }
 
-/// Scans one line as text (also used for JSON Lines records that are not valid JSON).
+/// Scans one line as text (also used for JSON Lines records that are not valid JSON). Returns
+/// the offset of the first invalid UTF-8 byte, if any (the line is validated only here).
 #[allow(clippy::too_many_arguments)]
 pub fn scan_line(
     em: &Emitter,
@@ -65,9 +66,13 @@ pub fn scan_line(
     scratch: &mut Scratch,
     matches: &mut Vec<Match>,
     out: &mut ChunkResult,
-) {
+) -> Option<usize> {
     let (mut seg_off, mut cp_base) = (0usize, 0u64);
+    let mut first_invalid = None;
     for chunk in line.utf8_chunks() {
+        if !chunk.invalid().is_empty() && first_invalid.is_none() {
+            first_invalid = Some(seg_off + chunk.valid().len());
+        }
         let valid = chunk.valid();
         matches.clear();
         em.detector.detect(valid, None, scratch, matches);
@@ -83,4 +88,5 @@ pub fn scan_line(
         cp_base += count_chars(valid.as_bytes()) + u64::from(!chunk.invalid().is_empty());
         seg_off += valid.len() + chunk.invalid().len();
     }
+    first_invalid
 }
