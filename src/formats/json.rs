@@ -100,6 +100,20 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Enters an object or array at its opening bracket; true when it is empty (and consumed).
+    fn open(&mut self, depth: usize, close: u8) -> Result<bool, JsonError> {
+        if depth >= MAX_DEPTH {
+            return Err(self.err("nesting deeper than 256 levels"));
+        }
+        self.i += 1;
+        self.ws();
+        if self.peek() == Some(close) {
+            self.i += 1;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
     fn object<F>(
         &mut self,
         depth: usize,
@@ -109,13 +123,7 @@ impl<'a> Parser<'a> {
     where
         F: FnMut(&Str<'a>, &[Seg<'a>]) -> bool,
     {
-        if depth >= MAX_DEPTH {
-            return Err(self.err("nesting deeper than 256 levels"));
-        }
-        self.i += 1;
-        self.ws();
-        if self.peek() == Some(b'}') {
-            self.i += 1;
+        if self.open(depth, b'}')? {
             return Ok(());
         }
         loop {
@@ -159,13 +167,7 @@ impl<'a> Parser<'a> {
     where
         F: FnMut(&Str<'a>, &[Seg<'a>]) -> bool,
     {
-        if depth >= MAX_DEPTH {
-            return Err(self.err("nesting deeper than 256 levels"));
-        }
-        self.i += 1;
-        self.ws();
-        if self.peek() == Some(b']') {
-            self.i += 1;
+        if self.open(depth, b']')? {
             return Ok(());
         }
         let mut index = 0;
