@@ -61,7 +61,10 @@ pub fn check(text: &str, span: Range<usize>, regions: &PhoneRegions) -> Option<V
     let normalized = if shape.plus {
         valid_international(&digits)?
     } else {
-        regions.0.iter().find_map(|&r| valid_national(r, &digits))?
+        regions
+            .0
+            .iter()
+            .find_map(|&r| valid_national(r, &digits, &shape.breaks))?
     };
     // A bare run of digits is as likely an id as a phone number: keep it only where a phone
     // word or field name says it is one.
@@ -81,6 +84,8 @@ fn looks_like_unix_time(digits: &str) -> bool {
 struct Shape {
     plus: bool,
     groups: usize,
+    /// Digit counts after which a separator was written.
+    breaks: Vec<usize>,
 }
 
 impl Shape {
@@ -180,9 +185,18 @@ impl Shape {
         if !plus && lens == [3, 2, 4] {
             return None;
         }
+        let breaks = lens
+            .iter()
+            .scan(0, |acc, l| {
+                *acc += l;
+                Some(*acc)
+            })
+            .take(lens.len() - 1)
+            .collect();
         Some(Shape {
             plus,
             groups: groups.len(),
+            breaks,
         })
     }
 }

@@ -168,13 +168,26 @@ impl Region {
         }
     }
 
-    /// Whether this number's national format includes the national prefix (so a national-format
-    /// number written without it is not really written for this region).
-    fn prefix_required(&self, nsn: &str) -> bool {
+    /// The digits of the first group of this number's national format (the area code or
+    /// mobile prefix), when a format covers it.
+    fn first_group_len(&self, nsn: &str) -> Option<usize> {
+        self.format_for(nsn)?
+            .pattern
+            .captures(nsn)?
+            .get(1)
+            .map(|g| g.len())
+    }
+
+    fn format_for(&self, nsn: &str) -> Option<&FormatRule> {
         self.formats
             .iter()
             .find(|f| f.leading.as_ref().is_none_or(|l| l.is_match(nsn)) && f.pattern.is_match(nsn))
-            .is_some_and(|f| f.prefix_required)
+    }
+
+    /// Whether this number's national format includes the national prefix (so a national-format
+    /// number written without it is not really written for this region).
+    fn prefix_required(&self, nsn: &str) -> bool {
+        self.format_for(nsn).is_some_and(|f| f.prefix_required)
     }
 }
 
@@ -225,13 +238,33 @@ pub fn siblings(idx: usize) -> Vec<usize> {
 }
 
 /// A number written in national format (`digits`: its ASCII digits) that is valid for the
-/// region and written with the national prefix where the region's format requires it.
+/// region, written with the national prefix where the region's format requires it, and grouped
+/// as the region groups it. `breaks` are the digit counts after which the writer put a
+/// separator (`(650) 253-0000` → 3, 6; empty when written as one run).
+///
+/// The grouping check is a narrow form of libphonenumber's STRICT_GROUPING: a number written as
+/// exactly two groups splits area code (or mobile prefix) from subscriber number, so the split
+/// must fall where the region's format puts it. That keeps `650 2530000`, `030 12345678` and
+/// `07400 123456`, and rejects a ZIP+4 code (`94105-1234`) that happens to be a valid Spanish
+/// landline (`941 05 12 34`). Numbers written in three or more groups are not checked: people
+/// group digits freely (`0112 346 106`), and full strict grouping cost real numbers. Germany
+/// and Austria are exempt: their area codes run from two to five digits, which the metadata's
+/// formats do not model (`(06975) 80604` is written right but formats as `69 7580604`).
 /// Returns the E.164 form.
-pub fn valid_national(region_idx: usize, digits: &str) -> Option<String> {
+pub fn valid_national(region_idx: usize, digits: &str, breaks: &[usize]) -> Option<String> {
     let r = region(region_idx)?;
     let (nsn, stripped) = r.strip_national_prefix(digits);
     if !r.is_valid_nsn(&nsn) || (!stripped && r.prefix_required(&nsn)) {
         return None;
+    }
+    let open_plan = matches!(r.code, 43 | 49);
+    if breaks.len() == 1 && !open_plan && digits.ends_with(nsn.as_str()) {
+        let offset = digits.len() - nsn.len();
+        if let Some(first) = r.first_group_len(&nsn) {
+            if first < nsn.len() && !breaks.contains(&(offset + first)) {
+                return None;
+            }
+        }
     }
     Some(format!("+{}{}", r.code, nsn))
 }
@@ -269,7 +302,41 @@ mod tests {
     use super::*;
 
     fn nat(region: &str, digits: &str) -> Option<String> {
-        valid_national(region_index(region).unwrap(), digits)
+        valid_national(region_index(region).unwrap(), digits, &[])
+    }
+
+    fn grouped(region: &str, written: &str) -> bool {
+        let mut digits = String::new();
+        let mut breaks = Vec::new();
+        for part in written.split(' ') {
+            if !digits.is_empty() {
+                breaks.push(digits.len());
+            }
+            digits.push_str(part);
+        }
+        valid_national(region_index(region).unwrap(), &digits, &breaks).is_some()
+    }
+
+    #[test]
+    fn two_groups_split_at_the_area_code() {
+        for (region, written) in [
+            ("US", "650 253 0000"),
+            ("US", "1 650 253 0000"),
+            ("US", "65 02 53 00 00"),
+            ("US", "650 2530000"),
+            ("GB", "020 7946 0958"),
+            ("GB", "07400 123456"),
+            ("DE", "030 1234 5678"),
+            ("FR", "06 12 34 56 78"),
+            ("BR", "11 96123 8115"),
+            ("JP", "03 1234 5678"),
+            ("ES", "612 34 56 78"),
+        ] {
+            assert!(grouped(region, written), "{region} {written}");
+        }
+        for (region, written) in [("US", "650253 0000"), ("ES", "94105 1234")] {
+            assert!(!grouped(region, written), "{region} {written}");
+        }
     }
 
     #[test]
