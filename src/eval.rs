@@ -23,6 +23,9 @@ pub fn label_type(kind: &str) -> Option<&'static str> {
         "payment_card" => "CARD",
         "iban" => "IBAN",
         "us_ssn" => "SSN",
+        "uk_nino" => "NINO",
+        "date_of_birth" => "DOB",
+        "street_address" => "ADDRESS",
         _ => return None,
     })
 }

@@ -46,7 +46,21 @@ impl Context {
     }
 
     /// Looks at `window` bytes either side of `text[start..end]` and at the field name `key`.
+    #[cfg(test)]
     pub fn signal(&self, text: &str, start: usize, end: usize, key: Option<&str>) -> Signal {
+        self.signal_within(text, start, end, key, 0..text.len())
+    }
+
+    /// [`Context::signal`], with the word search kept inside `limits` (the gap between a match
+    /// and its neighbours, when context words support only the closest match).
+    pub fn signal_within(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        key: Option<&str>,
+        limits: std::ops::Range<usize>,
+    ) -> Signal {
         if !self.drop_before.is_empty() {
             if let Some(w) = previous_word(text, start) {
                 if self.drop_before.iter().any(|d| d.eq_ignore_ascii_case(w)) {
@@ -57,8 +71,8 @@ impl Context {
         if self.positive.is_none() && self.negative.is_none() && self.key_words.is_empty() {
             return Signal::None;
         }
-        let lo = floor_boundary(text, start.saturating_sub(self.window));
-        let hi = ceil_boundary(text, (end + self.window).min(text.len()));
+        let lo = floor_boundary(text, start.saturating_sub(self.window).max(limits.start));
+        let hi = ceil_boundary(text, (end + self.window).min(text.len()).min(limits.end));
         let windows = [(lo, start), (end, hi)];
         if let Some(neg) = &self.negative {
             if windows.iter().any(|&(a, b)| has_word(neg, text, a, b)) {
@@ -161,6 +175,7 @@ mod tests {
             negative_words: neg.iter().map(|s| s.to_string()).collect(),
             drop_before: vec!["windows".into(), "version".into()],
             window: 20,
+            ..ContextSpec::default()
         })
     }
 

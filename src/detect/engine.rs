@@ -166,8 +166,12 @@ impl Detector {
         // Context first: a candidate that needs support and has none (a bare nine-digit run
         // without SSN words) must not win an overlap against one that has it (the same digits
         // next to "call").
+        let closest = self.closest_limits(&scratch.candidates, text.len());
+        let mut i = 0;
         scratch.candidates.retain_mut(|m| {
-            let signal = self.contexts[m.rule].signal(text, m.start, m.end, key);
+            let limits = closest.as_ref().map_or(0..text.len(), |l| l[i].clone());
+            i += 1;
+            let signal = self.contexts[m.rule].signal_within(text, m.start, m.end, key, limits);
             if signal == Signal::Drop || (m.requires_context && signal != Signal::Raise) {
                 return false;
             }
@@ -184,6 +188,46 @@ impl Detector {
         let first = out.len();
         self.resolve_overlaps(&mut scratch.candidates, out);
         out[first..].sort_by_key(|m| (m.start, m.end, m.rule));
+    }
+
+    /// For rules whose context is required, a context word supports only the closest match
+    /// of the rule on its side: in `born 1978-02-14, admitted 2023-04-03` the second date is
+    /// not a birth date. Returns, per candidate, the span its context words must lie in (the
+    /// gap to the same rule's neighbouring candidates), or `None` when no rule needs it.
+    fn closest_limits(&self, cands: &[Match], len: usize) -> Option<Vec<std::ops::Range<usize>>> {
+        let needs = |m: &Match| self.rules[m.rule].context.required;
+        if !cands.iter().any(needs) {
+            return None;
+        }
+        let mut spans: Vec<(usize, usize, usize)> = cands
+            .iter()
+            .filter(|m| needs(m))
+            .map(|m| (m.rule, m.start, m.end))
+            .collect();
+        let mut ends = spans.clone();
+        spans.sort_unstable_by_key(|&(r, s, _)| (r, s));
+        ends.sort_unstable_by_key(|&(r, _, e)| (r, e));
+        Some(
+            cands
+                .iter()
+                .map(|m| {
+                    if !needs(m) {
+                        return 0..len;
+                    }
+                    let lo = ends
+                        .partition_point(|&(r, _, e)| (r, e) <= (m.rule, m.start))
+                        .checked_sub(1)
+                        .map(|i| ends[i])
+                        .filter(|&(r, _, _)| r == m.rule)
+                        .map_or(0, |(_, _, e)| e);
+                    let hi = spans
+                        .get(spans.partition_point(|&(r, s, _)| (r, s) < (m.rule, m.end)))
+                        .filter(|&&(r, _, _)| r == m.rule)
+                        .map_or(len, |&(_, s, _)| s);
+                    lo.min(m.start)..hi.max(m.end)
+                })
+                .collect(),
+        )
     }
 
     /// Grows the anchor into its region and searches the region with rule `r`; `progress`
@@ -280,7 +324,7 @@ impl Detector {
                         end,
                         confidence: v.confidence.unwrap_or(rule.confidence),
                         normalized: v.normalized,
-                        requires_context: v.requires_context,
+                        requires_context: v.requires_context || rule.context.required,
                         attributes: v.attributes,
                         cap: v.cap,
                     });

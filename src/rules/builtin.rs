@@ -10,6 +10,10 @@ pub const FILES: &[(&str, &str)] = &[
         "bearer_token.toml",
         include_str!("../../patterns/bearer_token.toml"),
     ),
+    (
+        "date_of_birth.toml",
+        include_str!("../../patterns/date_of_birth.toml"),
+    ),
     ("email.toml", include_str!("../../patterns/email.toml")),
     (
         "github_token.toml",
@@ -52,5 +56,10 @@ pub const FILES: &[(&str, &str)] = &[
         "url_with_credentials.toml",
         include_str!("../../patterns/url_with_credentials.toml"),
     ),
+    (
+        "street_address.toml",
+        include_str!("../../patterns/street_address.toml"),
+    ),
+    ("uk_nino.toml", include_str!("../../patterns/uk_nino.toml")),
     ("us_ssn.toml", include_str!("../../patterns/us_ssn.toml")),
 ];

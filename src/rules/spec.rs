@@ -82,6 +82,10 @@ pub struct ContextSpec {
     /// (`Windows 10.0.0.1` is a version, not an address). Such matches are dropped.
     #[serde(default)]
     pub drop_before: Vec<String>,
+    /// Report a match only when `words` or `field_words` support it (`date_of_birth`: a date
+    /// is a birth date only next to "born" or in a `dob` field).
+    #[serde(default)]
+    pub required: bool,
     /// How many bytes before and after a match are searched for context words.
     #[serde(default = "default_window")]
     pub window: usize,
@@ -94,6 +98,7 @@ impl Default for ContextSpec {
             field_words: Vec::new(),
             negative_words: Vec::new(),
             drop_before: Vec::new(),
+            required: false,
             window: default_window(),
         }
     }

@@ -1,11 +1,14 @@
 //! Validators: plain functions that accept or reject a regex candidate, looking at the candidate
 //! and its surroundings, and give the normalized value that fingerprints are computed from.
 
+mod address;
 mod card;
+mod date;
 mod email;
 mod iban;
 mod ip;
 mod mac;
+mod nino;
 mod phone;
 mod phone_meta;
 mod ssn;
@@ -93,10 +96,13 @@ pub enum Validator {
     PaymentCard,
     Phone,
     UsSsn,
+    UkNino,
+    Date,
+    StreetAddress,
 }
 
 impl Validator {
-    pub const ALL: [Validator; 8] = [
+    pub const ALL: [Validator; 11] = [
         Validator::Email,
         Validator::Iban,
         Validator::Ipv4,
@@ -105,6 +111,9 @@ impl Validator {
         Validator::PaymentCard,
         Validator::Phone,
         Validator::UsSsn,
+        Validator::UkNino,
+        Validator::Date,
+        Validator::StreetAddress,
     ];
 
     pub fn name(self) -> &'static str {
@@ -117,6 +126,9 @@ impl Validator {
             Validator::PaymentCard => "payment_card",
             Validator::Phone => "phone",
             Validator::UsSsn => "us_ssn",
+            Validator::UkNino => "uk_nino",
+            Validator::Date => "date",
+            Validator::StreetAddress => "street_address",
         }
     }
 
@@ -151,6 +163,9 @@ impl Validator {
             Validator::Iban => unglued(text, span, iban::check),
             Validator::MacAddress => mac::check(text, span, region),
             Validator::UsSsn => unglued(text, span, ssn::check),
+            Validator::UkNino => nino::check(&text[span]),
+            Validator::Date => unglued(text, span, date::check),
+            Validator::StreetAddress => address::check(&text[span]),
         }
     }
 }
