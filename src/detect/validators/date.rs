@@ -64,7 +64,7 @@ fn day_of(word: &str) -> Option<u32> {
 
 pub fn check(candidate: &str) -> Option<Verdict> {
     let parts: Vec<&str> = candidate
-        .split(|c: char| matches!(c, '-' | '/' | '.' | ' ' | ','))
+        .split(['-', '/', '.', ' ', ','])
         .filter(|p| !p.is_empty() && !p.eq_ignore_ascii_case("of"))
         .collect();
     let [a, b, c] = parts.as_slice() else {
