@@ -9,10 +9,8 @@
 //!
 //! Machines here are shared and noisy: compare the ratios, not the absolute MB/s.
 
-use piiscan::detect::ValidationEnv;
-use piiscan::findings::{Confidence, Finding, FingerprintKey};
+use piiscan::findings::Finding;
 use piiscan::report::{Sink, Summary};
-use piiscan::rules::RuleSet;
 use piiscan::scan::{self, Diagnostics, ScanOptions};
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -244,18 +242,8 @@ fn main() {
         let path = path.to_path_buf();
         move || {
             let opts = ScanOptions {
-                paths: vec![path.clone()],
-                input_format: None,
                 threads,
-                chunk_size: scan::DEFAULT_CHUNK_SIZE,
-                rules: RuleSet::builtin().expect("rules"),
-                env: ValidationEnv::default(),
-                allow: piiscan::detect::AllowList::placeholders(),
-                key: FingerprintKey::unkeyed(),
-                show_values: false,
-                min_confidence: Confidence::Low,
-                scan_binary: false,
-                progress: false,
+                ..ScanOptions::new(vec![path.clone()]).expect("rules")
             };
             let mut sink = CountSink(0);
             let summary = scan::run(opts, &mut sink, &mut Quiet).expect("scan");

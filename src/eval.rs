@@ -193,24 +193,6 @@ type GroupKey = (String, u64, String);
 /// Scores `findings` (a piiscan report) against `labels`.
 pub fn evaluate(findings: &Path, labels: &Path, ignore_placeholders: bool) -> Result<Report> {
     let mut report = Report::default();
-    let mut found: Vec<Item> = Vec::new();
-    for f in read_json_values(findings)? {
-        let kind = f["kind"].as_str().unwrap_or_default();
-        let Some(t) = label_type(kind) else {
-            *report.other_kinds.entry(kind.to_string()).or_default() += 1;
-            continue;
-        };
-        let line = f["line"]
-            .as_u64()
-            .or_else(|| f["row"].as_u64())
-            .unwrap_or(0);
-        found.push(Item {
-            file: base_name(f["path"].as_str().unwrap_or_default()),
-            line,
-            kind: t.to_string(),
-            value: f["value"].as_str().unwrap_or_default().to_string(),
-        });
-    }
     let mut expected: Vec<Item> = Vec::new();
     let mut placeholders: Vec<Item> = Vec::new();
     for l in read_json_values(labels)? {
@@ -225,6 +207,31 @@ pub fn evaluate(findings: &Path, labels: &Path, ignore_placeholders: bool) -> Re
         } else {
             expected.push(item);
         }
+    }
+    // Types the labels never use are not scored (a corpus without DOB labels says nothing
+    // about dates of birth); they are counted with the other kinds.
+    let label_types: std::collections::HashSet<&str> = expected
+        .iter()
+        .chain(&placeholders)
+        .map(|l| l.kind.as_str())
+        .collect();
+    let mut found: Vec<Item> = Vec::new();
+    for f in read_json_values(findings)? {
+        let kind = f["kind"].as_str().unwrap_or_default();
+        let Some(t) = label_type(kind).filter(|t| label_types.contains(t)) else {
+            *report.other_kinds.entry(kind.to_string()).or_default() += 1;
+            continue;
+        };
+        let line = f["line"]
+            .as_u64()
+            .or_else(|| f["row"].as_u64())
+            .unwrap_or(0);
+        found.push(Item {
+            file: base_name(f["path"].as_str().unwrap_or_default()),
+            line,
+            kind: t.to_string(),
+            value: f["value"].as_str().unwrap_or_default().to_string(),
+        });
     }
     let label_files: std::collections::HashSet<&str> = expected
         .iter()

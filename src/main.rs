@@ -5,7 +5,7 @@
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use piiscan::detect::validators::{parse_regions, ValidationEnv, DEFAULT_REGIONS};
-use piiscan::detect::AllowList;
+use piiscan::detect::{AllowList, FieldKinds};
 use piiscan::findings::{Confidence, FingerprintKey, KEY_ENV};
 use piiscan::formats::Format;
 use piiscan::report::{writer_for, Output, OutputFormat};
@@ -116,6 +116,10 @@ struct ScanArgs {
     /// 555-01xx numbers), which are allowed by default.
     #[arg(long)]
     no_default_allow: bool,
+    /// Do not report values just because their field is named like personal data
+    /// (`full_name`, `dob`, `password`; see the README).
+    #[arg(long)]
+    no_field_names: bool,
     /// Secret key for value fingerprints (else $PIISCAN_FINGERPRINT_KEY, else a public key).
     #[arg(long, value_name = "FILE")]
     key_file: Option<PathBuf>,
@@ -232,6 +236,11 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         chunk_size: args.chunk_size,
         rules: RuleSet::load(args.rules.rules.as_deref())?,
         env: ValidationEnv { phone_regions },
+        fields: if args.no_field_names {
+            FieldKinds::none()
+        } else {
+            FieldKinds::default()
+        },
         allow,
         key,
         show_values: args.show_values,

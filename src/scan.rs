@@ -4,7 +4,7 @@
 //! output is the same whatever the thread count or chunk size, and memory is bounded by the
 //! parts in flight rather than by the size of the input.
 
-use crate::detect::{AllowList, Detector, Scratch, ValidationEnv};
+use crate::detect::{AllowList, Detector, FieldKinds, Scratch, ValidationEnv};
 use crate::error::{Error, Result};
 use crate::findings::{Confidence, FingerprintKey, InputError, Skipped};
 use crate::formats::discover::{discover, InputFile};
@@ -37,6 +37,8 @@ pub struct ScanOptions {
     pub chunk_size: u64,
     pub rules: RuleSet,
     pub env: ValidationEnv,
+    /// Field names whose values are reported whole (`full_name`, `dob`).
+    pub fields: FieldKinds,
     /// Values never reported.
     pub allow: AllowList,
     pub key: FingerprintKey,
@@ -45,6 +47,28 @@ pub struct ScanOptions {
     /// Also scan Parquet binary columns (as UTF-8 where valid).
     pub scan_binary: bool,
     pub progress: bool,
+}
+
+impl ScanOptions {
+    /// The defaults of `piiscan scan PATHS`: built-in rules, field names and placeholders,
+    /// default phone regions, an unkeyed fingerprint, masked values, one thread per core.
+    pub fn new(paths: Vec<PathBuf>) -> crate::error::Result<Self> {
+        Ok(ScanOptions {
+            paths,
+            input_format: None,
+            threads: 0,
+            chunk_size: DEFAULT_CHUNK_SIZE,
+            rules: RuleSet::builtin()?,
+            env: ValidationEnv::default(),
+            fields: FieldKinds::default(),
+            allow: AllowList::placeholders(),
+            key: FingerprintKey::unkeyed(),
+            show_values: false,
+            min_confidence: Confidence::Low,
+            scan_binary: false,
+            progress: false,
+        })
+    }
 }
 
 /// Where notices and errors are shown as the scan goes (stderr in the binary).
@@ -114,7 +138,7 @@ pub fn run(opts: ScanOptions, sink: &mut dyn Sink, diag: &mut dyn Diagnostics) -
         .build()
         .map_err(|e| Error::Config(format!("cannot start {threads} threads: {e}")))?;
     let emitter = Emitter::new(
-        Detector::new(opts.rules, opts.env),
+        Detector::new(opts.rules, opts.env).with_fields(opts.fields),
         opts.allow,
         opts.key.clone(),
         opts.show_values,
@@ -431,18 +455,9 @@ mod tests {
 
     fn options(paths: Vec<PathBuf>) -> ScanOptions {
         ScanOptions {
-            paths,
-            input_format: None,
             threads: 2,
-            chunk_size: DEFAULT_CHUNK_SIZE,
-            rules: RuleSet::builtin().unwrap(),
-            env: ValidationEnv::default(),
-            allow: AllowList::placeholders(),
-            key: FingerprintKey::unkeyed(),
             show_values: true,
-            min_confidence: Confidence::Low,
-            scan_binary: false,
-            progress: false,
+            ..ScanOptions::new(paths).unwrap()
         }
     }
 

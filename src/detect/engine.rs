@@ -1,6 +1,7 @@
 //! The matcher: anchors → regions → regex → boundary and validator → overlaps → context.
 
 use super::context::{Context, Signal};
+use super::fields::FieldKinds;
 use super::validators::{ValidationEnv, Verdict};
 use crate::findings::Confidence;
 use crate::rules::{Boundary, Rule, RuleSet};
@@ -47,6 +48,7 @@ pub struct Detector {
     literals: Option<(AhoCorasick, Vec<usize>)>,
     ascii_escape: memmem::Finder<'static>,
     env: ValidationEnv,
+    fields: FieldKinds,
 }
 
 fn is_word(b: u8) -> bool {
@@ -86,7 +88,29 @@ impl Detector {
             literals,
             ascii_escape: memmem::Finder::new(b"\\u00").into_owned(),
             env,
+            fields: FieldKinds::none(),
         }
+    }
+
+    /// Also report values of fields whose name marks them as personal data.
+    pub fn with_fields(mut self, fields: FieldKinds) -> Self {
+        self.fields = fields;
+        self
+    }
+
+    /// Kind and rule id of every `Match::rule` index: the rules, then the field-name kinds
+    /// (rule id `field_name`).
+    pub fn kinds_and_ids(&self) -> Vec<(&str, &str)> {
+        self.rules
+            .iter()
+            .map(|r| (r.kind.as_str(), r.id.as_str()))
+            .chain(
+                self.fields
+                    .kinds()
+                    .iter()
+                    .map(|k| (k.as_str(), "field_name")),
+            )
+            .collect()
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -96,7 +120,7 @@ impl Detector {
     /// Cheap test on raw (still JSON-escaped) bytes: can decoding them yield a match?
     /// True when an anchor byte or literal occurs, or a `\u00XX` escape hides an ASCII byte.
     pub fn may_contain(&self, raw: &[u8]) -> bool {
-        if raw.iter().any(|&b| self.is_anchor[usize::from(b)]) {
+        if raw.iter().any(|&b| self.is_anchor[usize::from(b)]) || self.fields.may_contain(raw) {
             return true;
         }
         if let Some((ac, _)) = &self.literals {
@@ -160,9 +184,34 @@ impl Detector {
                 }
             }
         }
-        if scratch.candidates.is_empty() {
-            return;
+        let first = out.len();
+        if !scratch.candidates.is_empty() {
+            self.resolve(text, key, scratch, out);
         }
+        if let Some((k, s, e)) = key.and_then(|key| self.fields.check(key, text)) {
+            let kind = &self.fields.kinds()[k];
+            // A value the rules already report as this kind needs no second finding.
+            if !out[first..]
+                .iter()
+                .any(|m| self.rules[m.rule].kind == *kind)
+            {
+                out.push(Match {
+                    rule: self.rules.len() + k,
+                    start: s,
+                    end: e,
+                    confidence: Confidence::Medium,
+                    normalized: text[s..e].split_whitespace().collect::<Vec<_>>().join(" "),
+                    requires_context: false,
+                    attributes: Vec::new(),
+                    cap: None,
+                });
+                out[first..].sort_by_key(|m| (m.start, m.end, m.rule));
+            }
+        }
+    }
+
+    /// Context, then overlaps, for the candidates in `scratch`; appends the survivors to `out`.
+    fn resolve(&self, text: &str, key: Option<&str>, scratch: &mut Scratch, out: &mut Vec<Match>) {
         // Context first: a candidate that needs support and has none (a bare nine-digit run
         // without SSN words) must not win an overlap against one that has it (the same digits
         // next to "call").

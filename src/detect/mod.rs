@@ -2,13 +2,16 @@
 //! text line). One pass over the bytes finds anchor bytes / literals; each anchor is grown into
 //! the run of bytes the rule's matches can contain, and only that run goes through the regex,
 //! the boundary check and the validator. Overlapping matches are resolved by priority, then
-//! context words and the field name adjust confidence.
+//! context words and the field name adjust confidence. A field whose name marks it as personal
+//! data (`full_name`, `dob`) is reported whole ([`fields`]).
 
 pub mod allow;
 mod context;
 mod engine;
+pub mod fields;
 pub mod validators;
 
 pub use allow::AllowList;
 pub use engine::{Detector, Match, Scratch};
+pub use fields::FieldKinds;
 pub use validators::{ValidationEnv, Validator, Verdict};

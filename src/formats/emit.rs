@@ -27,16 +27,11 @@ impl Emitter {
         show_values: bool,
         min_confidence: Confidence,
     ) -> Self {
-        let kinds = detector
-            .rules()
-            .iter()
-            .map(|r| Arc::from(r.kind.as_str()))
-            .collect();
-        let rule_ids = detector
-            .rules()
-            .iter()
-            .map(|r| Arc::from(r.id.as_str()))
-            .collect();
+        let (kinds, rule_ids) = detector
+            .kinds_and_ids()
+            .into_iter()
+            .map(|(k, id)| (Arc::from(k), Arc::from(id)))
+            .unzip();
         Emitter {
             detector,
             allow,

@@ -1,0 +1,333 @@
+//! Field-name kinds: a string in a field whose *name* marks it as personal data (`full_name`,
+//! `dob`, `passport_no`, `password`) is reported as that kind even when no pattern matches its
+//! value, as Amazon Macie and presidio-structured do. Field names are compared by their letters
+//! and digits, case-folded (`firstName`, `first_name` and `FIRST-NAME` are one name). The table
+//! is configurable (config file `[field_names]`).
+//!
+//! Each kind has a value check, so that a `name` field holding a tool name (`get_weather`) or a
+//! placeholder (`N/A`, `<redacted>`) is not reported.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use std::collections::HashMap;
+
+/// The built-in table: field name (any spelling) → kind.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("name", "person_name"),
+    ("full_name", "person_name"),
+    ("first_name", "person_name"),
+    ("last_name", "person_name"),
+    ("middle_name", "person_name"),
+    ("given_name", "person_name"),
+    ("family_name", "person_name"),
+    ("surname", "person_name"),
+    ("maiden_name", "person_name"),
+    ("customer_name", "person_name"),
+    ("patient_name", "person_name"),
+    ("contact_name", "person_name"),
+    ("employee_name", "person_name"),
+    ("address", "street_address"),
+    ("street_address", "street_address"),
+    ("home_address", "street_address"),
+    ("mailing_address", "street_address"),
+    ("billing_address", "street_address"),
+    ("shipping_address", "street_address"),
+    ("address_line_1", "street_address"),
+    ("address_line_2", "street_address"),
+    ("address1", "street_address"),
+    ("address2", "street_address"),
+    ("street", "street_address"),
+    ("dob", "date_of_birth"),
+    ("date_of_birth", "date_of_birth"),
+    ("birth_date", "date_of_birth"),
+    ("birthdate", "date_of_birth"),
+    ("birthday", "date_of_birth"),
+    ("ssn", "us_ssn"),
+    ("social_security_number", "us_ssn"),
+    ("passport", "passport_number"),
+    ("passport_number", "passport_number"),
+    ("passport_no", "passport_number"),
+    ("drivers_license", "drivers_license"),
+    ("driver_license", "drivers_license"),
+    ("drivers_license_number", "drivers_license"),
+    ("national_id", "national_id"),
+    ("national_id_number", "national_id"),
+    ("password", "secret"),
+    ("passwd", "secret"),
+    ("pwd", "secret"),
+    ("passphrase", "secret"),
+    ("api_key", "secret"),
+    ("apikey", "secret"),
+    ("client_secret", "secret"),
+    ("secret_key", "secret"),
+    ("access_token", "secret"),
+    ("refresh_token", "secret"),
+    ("private_key", "secret"),
+];
+
+/// Values that mean "no value" in any field.
+const EMPTY_VALUES: &[&str] = &[
+    "null",
+    "none",
+    "nil",
+    "n/a",
+    "na",
+    "unknown",
+    "redacted",
+    "[redacted]",
+    "<redacted>",
+    "anonymous",
+    "tbd",
+    "-",
+    "test",
+];
+
+#[derive(Debug)]
+pub struct FieldKinds {
+    /// Loose field name → index into `kinds`.
+    names: HashMap<String, usize>,
+    kinds: Vec<String>,
+    /// Finds raw records that may hold one of the field names (any case).
+    prefilter: Option<AhoCorasick>,
+}
+
+/// A field name's letters and digits, lowercased: `firstName` → `firstname`.
+pub fn loose_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+impl Default for FieldKinds {
+    fn default() -> Self {
+        FieldKinds::new(BUILTIN.iter().map(|&(n, k)| (n.to_string(), k.to_string())))
+    }
+}
+
+impl FieldKinds {
+    /// No field-name kinds.
+    pub fn none() -> Self {
+        FieldKinds::new(std::iter::empty())
+    }
+
+    /// A table from (field name, kind) pairs; a later pair for the same name wins, and an
+    /// empty kind removes the name.
+    pub fn new(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        let mut by_name: HashMap<String, String> = HashMap::new();
+        for (name, kind) in pairs {
+            let name = loose_name(&name);
+            if name.is_empty() {
+                continue;
+            }
+            if kind.is_empty() {
+                by_name.remove(&name);
+            } else {
+                by_name.insert(name, kind);
+            }
+        }
+        let mut kinds: Vec<String> = by_name.values().cloned().collect();
+        kinds.sort();
+        kinds.dedup();
+        let names: HashMap<String, usize> = by_name
+            .into_iter()
+            .map(|(n, k)| {
+                let i = kinds.iter().position(|x| *x == k).unwrap_or(0);
+                (n, i)
+            })
+            .collect();
+        // A raw record can only hold a listed field if it holds the first letters of its
+        // name in some case (`first_name`, `firstName` → `firs`).
+        let mut lits: Vec<String> = names
+            .keys()
+            .map(|n| n.chars().filter(|c| c.is_alphabetic()).take(4).collect())
+            .filter(|n: &String| !n.is_empty())
+            .collect();
+        lits.sort();
+        lits.dedup();
+        let prefilter = (!lits.is_empty())
+            .then(|| {
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .build(&lits)
+                    .ok()
+            })
+            .flatten();
+        FieldKinds {
+            names,
+            kinds,
+            prefilter,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The kinds field names map to, in index order.
+    pub fn kinds(&self) -> &[String] {
+        &self.kinds
+    }
+
+    /// Whether a raw record may hold one of the field names.
+    pub fn may_contain(&self, raw: &[u8]) -> bool {
+        self.prefilter.as_ref().is_some_and(|ac| ac.is_match(raw))
+    }
+
+    /// The kind index for a value in field `key`, and the span of `value` to report, when the
+    /// field name is listed and the value looks like that kind.
+    pub fn check(&self, key: &str, value: &str) -> Option<(usize, usize, usize)> {
+        if self.names.is_empty() {
+            return None;
+        }
+        let name = loose_name(key);
+        let &k = self.names.get(&name)?;
+        let trimmed = value.trim();
+        if trimmed.is_empty()
+            || trimmed.len() > 512
+            || EMPTY_VALUES.iter().any(|e| e.eq_ignore_ascii_case(trimmed))
+        {
+            return None;
+        }
+        let start = value.len() - value.trim_start().len();
+        let ok = match self.kinds[k].as_str() {
+            // A bare `name` is also what tools, models and files are called: only a full
+            // name (two or more capitalised words) counts there.
+            "person_name" => person_name(trimmed, if name == "name" { 2 } else { 1 }),
+            "street_address" => trimmed.chars().any(char::is_alphabetic) && trimmed.contains(' '),
+            "date_of_birth" => {
+                trimmed.len() <= 40 && trimmed.chars().filter(char::is_ascii_digit).count() >= 2
+            }
+            "us_ssn" => {
+                trimmed.chars().filter(char::is_ascii_digit).count() >= 4
+                    && trimmed
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || " -".contains(c))
+            }
+            "passport_number" | "drivers_license" | "national_id" => {
+                (5..=24).contains(&trimmed.len())
+                    && trimmed.chars().any(|c| c.is_ascii_digit())
+                    && trimmed
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || " -".contains(c))
+            }
+            "secret" => secret(trimmed),
+            _ => true,
+        };
+        ok.then_some((k, start, start + trimmed.len()))
+    }
+}
+
+/// One to six words, each a capitalised run of letters (with `'`, `-` or `.`), or a lowercase
+/// particle (`van`, `de`); at least `min_words` capitalised words.
+fn person_name(v: &str, min_words: usize) -> bool {
+    const PARTICLES: &[&str] = &[
+        "de", "da", "di", "del", "della", "der", "den", "van", "von", "la", "le", "du", "dos",
+        "bin", "al", "y",
+    ];
+    let words: Vec<&str> = v.split_whitespace().collect();
+    if words.len() > 6 || v.len() > 100 {
+        return false;
+    }
+    let mut capitalised = 0;
+    for w in &words {
+        if PARTICLES.contains(w) {
+            continue;
+        }
+        let mut chars = w.chars();
+        let Some(first) = chars.next() else {
+            return false;
+        };
+        if !first.is_uppercase() || !w.chars().all(|c| c.is_alphabetic() || "'-.’".contains(c)) {
+            return false;
+        }
+        capitalised += 1;
+    }
+    capitalised >= min_words
+}
+
+/// A value that could be a credential: no spaces, four or more characters, not a template
+/// (`${DB_PASSWORD}`, `{{ secret }}`, `<password>`) or a mask (`********`).
+fn secret(v: &str) -> bool {
+    let first = v.chars().next().unwrap_or(' ');
+    let template =
+        v.starts_with("${") || v.starts_with("{{") || (v.starts_with('<') && v.ends_with('>'));
+    v.chars().count() >= 4
+        && !v.contains(char::is_whitespace)
+        && !v.chars().all(|c| c == first)
+        && !template
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind_of(key: &str, value: &str) -> Option<String> {
+        let f = FieldKinds::default();
+        f.check(key, value).map(|(k, _, _)| f.kinds()[k].clone())
+    }
+
+    #[test]
+    fn names_in_any_spelling() {
+        assert_eq!(kind_of("firstName", "Ada").as_deref(), Some("person_name"));
+        assert_eq!(kind_of("FIRST_NAME", "Ada").as_deref(), Some("person_name"));
+        assert_eq!(
+            kind_of("name", "Ada Lovelace").as_deref(),
+            Some("person_name")
+        );
+        assert_eq!(
+            kind_of("full_name", "Ludwig van Beethoven").as_deref(),
+            Some("person_name")
+        );
+        assert_eq!(
+            kind_of("DOB", "1815-12-10").as_deref(),
+            Some("date_of_birth")
+        );
+        assert_eq!(kind_of("password", "hunter22").as_deref(), Some("secret"));
+        assert_eq!(
+            kind_of("passport_no", "X1234567").as_deref(),
+            Some("passport_number")
+        );
+    }
+
+    #[test]
+    fn values_that_do_not_fit_the_field() {
+        assert_eq!(kind_of("name", "get_weather"), None);
+        assert_eq!(
+            kind_of("name", "Paris"),
+            None,
+            "a bare name needs two words"
+        );
+        assert_eq!(kind_of("name", "gpt-4o"), None);
+        assert_eq!(kind_of("first_name", "N/A"), None);
+        assert_eq!(kind_of("password", "********"), None);
+        assert_eq!(kind_of("password", "${DB_PASSWORD}"), None);
+        assert_eq!(kind_of("ssn", "unknown"), None);
+        assert_eq!(kind_of("content", "Ada Lovelace"), None);
+        assert_eq!(kind_of("username", "Ada Lovelace"), None);
+    }
+
+    #[test]
+    fn the_table_is_configurable() {
+        let f = FieldKinds::new(
+            BUILTIN
+                .iter()
+                .map(|&(n, k)| (n.to_string(), k.to_string()))
+                .chain([
+                    ("kunde".to_string(), "person_name".to_string()),
+                    ("name".to_string(), String::new()),
+                ]),
+        );
+        assert!(f.check("Kunde", "Erika Mustermann").is_some());
+        assert!(f.check("name", "Erika Mustermann").is_none());
+        assert!(f.may_contain(br#"{"KUNDE": "x"}"#));
+    }
+
+    #[test]
+    fn span_is_the_trimmed_value() {
+        let f = FieldKinds::default();
+        assert_eq!(
+            f.check("surname", "  Lovelace ").map(|(_, s, e)| (s, e)),
+            Some((2, 10))
+        );
+    }
+}
