@@ -8,10 +8,12 @@
 //! * [`findings`] — the public findings model (the stable JSON interface), masking, fingerprints.
 //! * [`report`] — writers for findings (`text`, `json`, `jsonl`) and the scan summary.
 //! * [`scan`] — the parallel pipeline that ties them together.
+//! * [`config`] — the config file (`--config`): thresholds, regions, allow/deny lists, fields.
 //! * [`eval`] — scoring a findings file against labels (`piiscan eval`).
 //!
 //! The binary (`src/main.rs`) only parses arguments and calls [`scan::run`] or [`rules`].
 
+pub mod config;
 pub mod detect;
 pub mod error;
 pub mod eval;

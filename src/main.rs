@@ -4,12 +4,13 @@
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
+use piiscan::config::Config;
 use piiscan::detect::validators::{parse_regions, ValidationEnv, DEFAULT_REGIONS};
 use piiscan::detect::{AllowList, FieldKinds};
 use piiscan::findings::{Confidence, FingerprintKey, KEY_ENV};
 use piiscan::formats::Format;
 use piiscan::report::{writer_for, Output, OutputFormat};
-use piiscan::rules::{check_rules, write_list, RuleSet};
+use piiscan::rules::{check_rules, write_list, DenyList, RuleSet};
 use piiscan::scan::{self, ScanOptions, Stderr, DEFAULT_CHUNK_SIZE};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -88,9 +89,14 @@ struct ScanArgs {
     /// Report raw values instead of masked ones.
     #[arg(long)]
     show_values: bool,
-    /// Report only findings at or above this confidence (and exit 1 only for them).
-    #[arg(long, default_value = "low", value_parser = ["low", "medium", "high"])]
-    min_confidence: String,
+    /// Settings file (TOML: thresholds per kind, regions, allow/deny lists, field names);
+    /// flags given here win over it.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Report only findings at or above this confidence (and exit 1 only for them)
+    /// [default: low, or the config file's].
+    #[arg(long, value_parser = ["low", "medium", "high"])]
+    min_confidence: Option<String>,
     /// Read every file as this format instead of choosing by extension.
     #[arg(long, value_name = "FORMAT", value_parser = ["jsonl", "text", "parquet"])]
     input_format: Option<String>,
@@ -105,13 +111,18 @@ struct ScanArgs {
     chunk_size: u64,
     #[command(flatten)]
     rules: RulesArg,
-    /// Regions tried for phone numbers written without +country code, in order.
-    #[arg(long, default_value = DEFAULT_REGIONS, value_name = "CC,CC,..")]
-    region: String,
+    /// Regions tried for phone numbers written without +country code, in order
+    /// [default: US,GB,DE,FR,ES,IT,NL,BR,IN,JP, or the config file's].
+    #[arg(long, value_name = "CC,CC,..")]
+    region: Option<String>,
     /// Never report values listed in FILE (exact values or /regexes/, optionally `kind:`-prefixed;
     /// repeatable).
     #[arg(long, value_name = "FILE")]
     allow: Vec<PathBuf>,
+    /// Always report values listed in FILE (same syntax as --allow; kind `deny_list` unless
+    /// `kind:`-prefixed; repeatable).
+    #[arg(long, value_name = "FILE")]
+    deny: Vec<PathBuf>,
     /// Report documentation placeholders too (user@example.com, 127.0.0.1, 0.0.0.0, ::1,
     /// 555-01xx numbers), which are allowed by default.
     #[arg(long)]
@@ -201,26 +212,63 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn run_scan(args: ScanArgs) -> Result<ExitCode> {
+    let config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    };
     let format: OutputFormat = args.format.parse().map_err(anyhow::Error::msg)?;
-    let min_confidence: Confidence = args.min_confidence.parse().map_err(anyhow::Error::msg)?;
+    let min_confidence: Confidence = match &args.min_confidence {
+        Some(c) => c.parse().map_err(anyhow::Error::msg)?,
+        None => config.min_confidence.unwrap_or(Confidence::Low),
+    };
     let input_format = args
         .input_format
         .as_deref()
         .map(str::parse::<Format>)
         .transpose()
         .map_err(anyhow::Error::msg)?;
-    let phone_regions = parse_regions(&args.region)
+    let regions = match (&args.region, &config.regions) {
+        (Some(r), _) => r.clone(),
+        (None, Some(list)) => list.join(","),
+        (None, None) => DEFAULT_REGIONS.to_string(),
+    };
+    let phone_regions = parse_regions(&regions)
         .map_err(anyhow::Error::msg)
-        .context("--region")?;
+        .context("phone regions")?;
     let key = FingerprintKey::from_sources(args.key_file.as_deref())?;
-    let mut allow = if args.no_default_allow {
+    let mut allow = if args.no_default_allow || config.default_allow == Some(false) {
         AllowList::default()
     } else {
         AllowList::placeholders()
     };
-    for file in &args.allow {
+    for entry in &config.allow {
+        allow
+            .add(entry)
+            .map_err(|m| anyhow::anyhow!("config allow {entry:?}: {m}"))?;
+    }
+    for file in config.allow_files.iter().chain(&args.allow) {
         allow.load(file)?;
     }
+    let mut deny = DenyList::default();
+    for entry in &config.deny {
+        deny.add(entry)
+            .map_err(|m| anyhow::anyhow!("config deny {entry:?}: {m}"))?;
+    }
+    for file in config.deny_files.iter().chain(&args.deny) {
+        deny.load(file)?;
+    }
+    let mut rules = RuleSet::load(args.rules.rules.as_deref().or(config.rules.as_deref()))?;
+    rules.add_deny(&deny)?;
+    let fields = if args.no_field_names || config.field_names == Some(false) {
+        FieldKinds::none()
+    } else {
+        FieldKinds::new(
+            piiscan::detect::fields::BUILTIN
+                .iter()
+                .map(|&(n, k)| (n.to_string(), k.to_string()))
+                .chain(config.fields.clone()),
+        )
+    };
     if !key.is_keyed() && !args.quiet {
         eprintln!(
             "piiscan: note: fingerprints use a public key; set {KEY_ENV} or --key-file to keep them secret"
@@ -234,17 +282,14 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         input_format,
         threads: args.threads,
         chunk_size: args.chunk_size,
-        rules: RuleSet::load(args.rules.rules.as_deref())?,
+        rules,
         env: ValidationEnv { phone_regions },
-        fields: if args.no_field_names {
-            FieldKinds::none()
-        } else {
-            FieldKinds::default()
-        },
+        fields,
         allow,
         key,
         show_values: args.show_values,
         min_confidence,
+        thresholds: config.thresholds,
         scan_binary: args.scan_binary,
         progress: !args.quiet && std::io::stderr().is_terminal(),
     };

@@ -44,6 +44,8 @@ pub struct ScanOptions {
     pub key: FingerprintKey,
     pub show_values: bool,
     pub min_confidence: Confidence,
+    /// Per-kind thresholds that replace `min_confidence` for their kinds.
+    pub thresholds: std::collections::BTreeMap<String, Confidence>,
     /// Also scan Parquet binary columns (as UTF-8 where valid).
     pub scan_binary: bool,
     pub progress: bool,
@@ -65,6 +67,7 @@ impl ScanOptions {
             key: FingerprintKey::unkeyed(),
             show_values: false,
             min_confidence: Confidence::Low,
+            thresholds: Default::default(),
             scan_binary: false,
             progress: false,
         })
@@ -143,7 +146,8 @@ pub fn run(opts: ScanOptions, sink: &mut dyn Sink, diag: &mut dyn Diagnostics) -
         opts.key.clone(),
         opts.show_values,
         opts.min_confidence,
-    );
+    )
+    .with_thresholds(&opts.thresholds);
     let mut summary = Summary::new(opts.min_confidence, opts.key.is_keyed(), threads);
 
     let found = discover(&opts.paths, opts.input_format);

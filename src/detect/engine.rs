@@ -77,7 +77,12 @@ impl Detector {
         let literals = if lits.is_empty() {
             None
         } else {
-            let ac = AhoCorasick::new(&lits).expect("literal anchors compile");
+            // Case-insensitive: a superset of what case-sensitive literals find, and what
+            // case-insensitive rules (deny lists) need; the regex decides.
+            let ac = aho_corasick::AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(&lits)
+                .expect("literal anchors compile");
             Some((ac, lit_rule))
         };
         Detector {

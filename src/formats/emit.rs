@@ -15,6 +15,9 @@ pub struct Emitter {
     pub key: FingerprintKey,
     pub show_values: bool,
     pub min_confidence: Confidence,
+    /// Per `Match::rule`: the least confidence reported (`min_confidence` or a per-kind
+    /// threshold).
+    min_by_rule: Vec<Confidence>,
     kinds: Vec<Arc<str>>,
     rule_ids: Vec<Arc<str>>,
 }
@@ -32,7 +35,9 @@ impl Emitter {
             .into_iter()
             .map(|(k, id)| (Arc::from(k), Arc::from(id)))
             .unzip();
+        let kinds: Vec<Arc<str>> = kinds;
         Emitter {
+            min_by_rule: vec![min_confidence; kinds.len()],
             detector,
             allow,
             key,
@@ -41,6 +46,21 @@ impl Emitter {
             kinds,
             rule_ids,
         }
+    }
+}
+
+impl Emitter {
+    /// Per-kind thresholds that replace `min_confidence` for their kinds.
+    pub fn with_thresholds(
+        mut self,
+        thresholds: &std::collections::BTreeMap<String, Confidence>,
+    ) -> Self {
+        for (kind, min) in self.kinds.iter().zip(self.min_by_rule.iter_mut()) {
+            if let Some(&t) = thresholds.get(&**kind) {
+                *min = t;
+            }
+        }
+        self
     }
 }
 
@@ -186,7 +206,7 @@ impl Emitter {
                 out.allowed += 1;
                 continue;
             }
-            if m.confidence < self.min_confidence {
+            if m.confidence < self.min_by_rule[m.rule] {
                 out.below_threshold += 1;
                 continue;
             }

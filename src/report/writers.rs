@@ -143,7 +143,7 @@ impl Sink for TextSink<'_> {
         if s.below_min_confidence > 0 {
             writeln!(
                 self.out,
-                "{} more below --min-confidence {}",
+                "{} more below the confidence threshold (--min-confidence {} or the config's per-kind thresholds)",
                 s.below_min_confidence, s.min_confidence
             )?;
         }

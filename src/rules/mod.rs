@@ -5,10 +5,12 @@
 
 mod builtin;
 mod check;
+mod deny;
 mod list;
 mod spec;
 
 pub use check::{check_rules, CheckFailure};
+pub use deny::DenyList;
 pub use list::write_list;
 pub use spec::{Boundary, ContextSpec, PrefilterSpec, RuleSpec};
 
@@ -92,6 +94,14 @@ impl RuleSet {
         Ok(())
     }
 
+    /// Adds the rules that report the entries of a deny list.
+    pub fn add_deny(&mut self, deny: &DenyList) -> Result<()> {
+        for rule in deny.rules()? {
+            self.upsert(rule);
+        }
+        Ok(())
+    }
+
     fn upsert(&mut self, rule: Rule) {
         match self.rules.iter_mut().find(|r| r.id == rule.id) {
             Some(slot) => *slot = rule,
@@ -129,6 +139,11 @@ fn rule_err(source: &str, message: impl Into<String>) -> Error {
 /// Parses and compiles one rule file.
 pub fn compile(text: &str, source: &str) -> Result<Rule> {
     let spec: RuleSpec = toml::from_str(text).map_err(|e| rule_err(source, e.to_string()))?;
+    compile_spec(spec, source)
+}
+
+/// Compiles a parsed rule.
+pub fn compile_spec(spec: RuleSpec, source: &str) -> Result<Rule> {
     let valid_id = |s: &str| {
         !s.is_empty()
             && s.bytes()
