@@ -241,3 +241,38 @@ fn only_phone_like_field_names_vouch_for_bare_digits() {
         "a `text` field says nothing about a number in it"
     );
 }
+
+/// A value accepted with context words vouches for its repeats later in the same record, and
+/// only there.
+#[test]
+fn a_value_seen_with_context_counts_again_in_the_same_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("repeat.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"messages": [{"role": "user", "content": "My SSN is 218198778."}, {"role": "assistant", "content": "Noted: 218198778."}]}"#,
+            "\n",
+            r#"{"messages": [{"role": "assistant", "content": "Noted: 218198778."}]}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let (report, _) = scan_json(&["--show-values", input.to_str().unwrap()]);
+    let got: Vec<(u64, String)> = findings(&report)
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["field"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (1, "messages[0].content".to_string()),
+            (1, "messages[1].content".to_string())
+        ]
+    );
+}

@@ -33,7 +33,20 @@ pub struct Scratch {
     /// Per rule: how far the literal-anchor pass has searched.
     next_lit: Vec<usize>,
     candidates: Vec<Match>,
+    /// (rule, normalized value) of the matches accepted so far in the current record.
+    record: Vec<(usize, String)>,
 }
+
+impl Scratch {
+    /// Starts a new record (a JSON Lines record, a Parquet row, a text line): values seen
+    /// earlier no longer vouch for candidates (see [`Detector::detect`]).
+    pub fn new_record(&mut self) {
+        self.record.clear();
+    }
+}
+
+/// Values remembered per record: enough for any real record, bounded for hostile ones.
+const RECORD_MEMORY: usize = 256;
 
 /// A rejected candidate is retried with at most this many shorter cuts.
 const MAX_CUTS: usize = 8;
@@ -140,6 +153,10 @@ impl Detector {
 
     /// Appends to `out` the matches in `text`, sorted by start. `key` is the name of the field
     /// holding `text` (a JSON key or column name), used as context.
+    ///
+    /// A candidate that needs context words and has none is still kept when the same rule
+    /// accepted the same value earlier in the record: in `SSN: 577858681 … call Megan at
+    /// 577858681` both are the SSN. Readers call [`Scratch::new_record`] between records.
     pub fn detect(
         &self,
         text: &str,
@@ -222,11 +239,18 @@ impl Detector {
         // next to "call").
         let closest = self.closest_limits(&scratch.candidates, text.len());
         let mut i = 0;
+        let seen = &scratch.record;
         scratch.candidates.retain_mut(|m| {
             let limits = closest.as_ref().map_or(0..text.len(), |l| l[i].clone());
             i += 1;
             let signal = self.contexts[m.rule].signal_within(text, m.start, m.end, key, limits);
-            if signal == Signal::Drop || (m.requires_context && signal != Signal::Raise) {
+            if signal == Signal::Drop {
+                return false;
+            }
+            if m.requires_context
+                && signal != Signal::Raise
+                && !seen.iter().any(|(r, v)| *r == m.rule && *v == m.normalized)
+            {
                 return false;
             }
             m.confidence = match signal {
@@ -241,6 +265,11 @@ impl Detector {
         });
         let first = out.len();
         self.resolve_overlaps(&mut scratch.candidates, out);
+        for m in &out[first..] {
+            if scratch.record.len() < RECORD_MEMORY {
+                scratch.record.push((m.rule, m.normalized.clone()));
+            }
+        }
         out[first..].sort_by_key(|m| (m.start, m.end, m.rule));
     }
 

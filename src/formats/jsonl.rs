@@ -40,6 +40,7 @@ pub fn scan(
         if line.iter().all(u8::is_ascii_whitespace) || !em.detector.may_contain(line) {
             continue;
         }
+        scratch.new_record();
         // Why the record has to be read as text instead, if it does.
         let problem = match std::str::from_utf8(line) {
             Err(e) => Some(format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1)),

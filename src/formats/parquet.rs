@@ -277,6 +277,7 @@ impl Walker<'_, '_, '_> {
         let schema = batch.schema();
         let mut path: Vec<Seg<'_>> = Vec::new();
         for r in 0..batch.num_rows() {
+            self.scratch.new_record();
             for (field, column) in schema.fields().iter().zip(batch.columns()) {
                 path.clear();
                 path.push(key_seg(field.name()));

@@ -67,6 +67,7 @@ pub fn scan_line(
     matches: &mut Vec<Match>,
     out: &mut ChunkResult,
 ) -> Option<usize> {
+    scratch.new_record();
     let (mut seg_off, mut cp_base) = (0usize, 0u64);
     let mut first_invalid = None;
     for chunk in line.utf8_chunks() {

@@ -43,6 +43,8 @@ pub fn check_rules(set: &RuleSet, env: &ValidationEnv) -> Vec<CheckFailure> {
         let detector = Detector::new(set.single(i), env.clone());
         let mut run = |text: &str| -> Vec<String> {
             let mut out = Vec::new();
+            // Every example is a record of its own.
+            scratch.new_record();
             detector.detect(text, None, &mut scratch, &mut out);
             out.iter()
                 .map(|m| text[m.start..m.end].to_string())
