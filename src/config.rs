@@ -4,6 +4,8 @@
 //!
 //! ```toml
 //! min_confidence = "low"          # the default threshold
+//! operator = "replace"            # redact: default operator
+//! numbered = true                 # redact: <EMAIL_1>, <EMAIL_2>
 //! regions = ["US", "GB", "DE"]    # phone regions for numbers written without +country code
 //! rules = "rules/"                # extra rule files
 //! default_allow = true            # documentation placeholders are allowed
@@ -20,6 +22,10 @@
 //! [fields]                        # field name -> kind; "" removes a built-in name
 //! kunde = "person_name"
 //! name = ""
+//!
+//! [operators]                     # redact: per-kind operators
+//! payment_card = "mask"
+//! email = "hash"
 //! ```
 
 use crate::error::{Error, Result};
@@ -50,6 +56,13 @@ pub struct Config {
     /// Field name → kind (empty: remove).
     #[serde(default)]
     pub fields: BTreeMap<String, String>,
+    /// `redact`: the default operator (`replace`, `mask`, `hash`, `drop-record`).
+    pub operator: Option<String>,
+    /// `redact`: operators per kind.
+    #[serde(default)]
+    pub operators: BTreeMap<String, String>,
+    /// `redact`: numbered replacements (`<EMAIL_1>`).
+    pub numbered: Option<bool>,
 }
 
 impl Config {

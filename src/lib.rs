@@ -8,6 +8,7 @@
 //! * [`findings`] — the public findings model (the stable JSON interface), masking, fingerprints.
 //! * [`report`] — writers for findings (`text`, `json`, `jsonl`) and the scan summary.
 //! * [`scan`] — the parallel pipeline that ties them together.
+//! * [`redact`] — clean copies of JSON Lines and text files, and their manifest.
 //! * [`config`] — the config file (`--config`): thresholds, regions, allow/deny lists, fields.
 //! * [`eval`] — scoring a findings file against labels (`piiscan eval`).
 //!
@@ -19,6 +20,7 @@ pub mod error;
 pub mod eval;
 pub mod findings;
 pub mod formats;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod scan;

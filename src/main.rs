@@ -9,10 +9,11 @@ use piiscan::detect::validators::{parse_regions, ValidationEnv, DEFAULT_REGIONS}
 use piiscan::detect::{AllowList, FieldKinds};
 use piiscan::findings::{Confidence, FingerprintKey, KEY_ENV};
 use piiscan::formats::Format;
+use piiscan::redact::{self, Operator, Policy, RedactOptions};
 use piiscan::report::{writer_for, Output, OutputFormat};
 use piiscan::rules::{check_rules, write_list, DenyList, RuleSet};
 use piiscan::scan::{self, ScanOptions, Stderr, DEFAULT_CHUNK_SIZE};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -31,6 +32,9 @@ struct Cli {
 enum Command {
     /// Scan files and directories for personal data.
     Scan(Box<ScanArgs>),
+    /// Write redacted copies of JSON Lines and text files under an output directory, with a
+    /// manifest (redaction-manifest.json). Exit 0 when every file was written, 2 on errors.
+    Redact(Box<RedactArgs>),
     /// Score a findings file (JSON Lines or JSON, scanned with --show-values) against labels:
     /// precision, recall and F1 per kind.
     Eval {
@@ -89,8 +93,57 @@ struct ScanArgs {
     /// Report raw values instead of masked ones.
     #[arg(long)]
     show_values: bool,
-    /// Settings file (TOML: thresholds per kind, regions, allow/deny lists, field names);
-    /// flags given here win over it.
+    /// Also scan Parquet binary columns (their valid UTF-8 parts).
+    #[arg(long)]
+    scan_binary: bool,
+    /// Split files larger than this many bytes into chunks scanned in parallel.
+    #[arg(long, default_value_t = DEFAULT_CHUNK_SIZE, value_name = "BYTES")]
+    chunk_size: u64,
+    #[command(flatten)]
+    detection: DetectionArgs,
+}
+
+#[derive(Args)]
+struct RedactArgs {
+    /// Files and directories to redact (directories recursively).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Directory the clean copies are written to (mirroring the input tree); must not be an
+    /// input or inside one.
+    #[arg(short, long, value_name = "DIR")]
+    output: PathBuf,
+    /// What a value becomes: a type tag, a mask keeping a tail, a keyed pseudonym, or the
+    /// removal of its record [default: replace, or the config file's].
+    #[arg(long, value_parser = ["replace", "mask", "hash", "drop-record"])]
+    operator: Option<String>,
+    /// Redact only these kinds (comma-separated); others are left as they are.
+    #[arg(long, value_name = "KIND,..", value_delimiter = ',')]
+    kinds: Option<Vec<String>>,
+    /// Remove every record (JSON Lines record, text line) holding one of these kinds.
+    #[arg(long, value_name = "KIND,..", value_delimiter = ',')]
+    drop_records_with: Vec<String>,
+    /// Number replacements per distinct value within a file: <EMAIL_1>, <EMAIL_2>.
+    #[arg(long)]
+    numbered: bool,
+    /// Letters and digits `mask` keeps at the end [default: 4 for cards, IBANs and SSNs, 2 for
+    /// phones, 0 otherwise].
+    #[arg(long, value_name = "N")]
+    keep: Option<usize>,
+    /// Replace existing output files.
+    #[arg(long)]
+    force: bool,
+    /// Print what would change (counts per file and kind); write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    #[command(flatten)]
+    detection: DetectionArgs,
+}
+
+/// What is detected and reported: shared by `scan` and `redact`.
+#[derive(Args)]
+struct DetectionArgs {
+    /// Settings file (TOML: thresholds per kind, regions, allow/deny lists, field names,
+    /// redaction operators); flags given here win over it.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Report only findings at or above this confidence (and exit 1 only for them)
@@ -100,15 +153,9 @@ struct ScanArgs {
     /// Read every file as this format instead of choosing by extension.
     #[arg(long, value_name = "FORMAT", value_parser = ["jsonl", "text", "parquet"])]
     input_format: Option<String>,
-    /// Also scan Parquet binary columns (their valid UTF-8 parts).
-    #[arg(long)]
-    scan_binary: bool,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', default_value_t = 0)]
     threads: usize,
-    /// Split files larger than this many bytes into chunks scanned in parallel.
-    #[arg(long, default_value_t = DEFAULT_CHUNK_SIZE, value_name = "BYTES")]
-    chunk_size: u64,
     #[command(flatten)]
     rules: RulesArg,
     /// Regions tried for phone numbers written without +country code, in order
@@ -131,7 +178,8 @@ struct ScanArgs {
     /// (`full_name`, `dob`, `password`; see the README).
     #[arg(long)]
     no_field_names: bool,
-    /// Secret key for value fingerprints (else $PIISCAN_FINGERPRINT_KEY, else a public key).
+    /// Secret key for value fingerprints and `hash` pseudonyms (else $PIISCAN_FINGERPRINT_KEY;
+    /// scan falls back to a public key, redact refuses to hash without a key).
     #[arg(long, value_name = "FILE")]
     key_file: Option<PathBuf>,
     /// No progress bar and no notices about skipped files.
@@ -163,6 +211,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Scan(args) => run_scan(*args),
+        Command::Redact(args) => run_redact(*args),
         Command::Eval {
             findings,
             labels,
@@ -211,23 +260,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn run_scan(args: ScanArgs) -> Result<ExitCode> {
-    let config = match &args.config {
+/// Scan options from the shared flags and the config file (flags win).
+fn detection_options(d: &DetectionArgs, paths: Vec<PathBuf>) -> Result<(ScanOptions, Config)> {
+    let config = match &d.config {
         Some(path) => Config::load(path)?,
         None => Config::default(),
     };
-    let format: OutputFormat = args.format.parse().map_err(anyhow::Error::msg)?;
-    let min_confidence: Confidence = match &args.min_confidence {
+    let min_confidence: Confidence = match &d.min_confidence {
         Some(c) => c.parse().map_err(anyhow::Error::msg)?,
         None => config.min_confidence.unwrap_or(Confidence::Low),
     };
-    let input_format = args
+    let input_format = d
         .input_format
         .as_deref()
         .map(str::parse::<Format>)
         .transpose()
         .map_err(anyhow::Error::msg)?;
-    let regions = match (&args.region, &config.regions) {
+    let regions = match (&d.region, &config.regions) {
         (Some(r), _) => r.clone(),
         (None, Some(list)) => list.join(","),
         (None, None) => DEFAULT_REGIONS.to_string(),
@@ -235,8 +284,8 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     let phone_regions = parse_regions(&regions)
         .map_err(anyhow::Error::msg)
         .context("phone regions")?;
-    let key = FingerprintKey::from_sources(args.key_file.as_deref())?;
-    let mut allow = if args.no_default_allow || config.default_allow == Some(false) {
+    let key = FingerprintKey::from_sources(d.key_file.as_deref())?;
+    let mut allow = if d.no_default_allow || config.default_allow == Some(false) {
         AllowList::default()
     } else {
         AllowList::placeholders()
@@ -246,7 +295,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
             .add(entry)
             .map_err(|m| anyhow::anyhow!("config allow {entry:?}: {m}"))?;
     }
-    for file in config.allow_files.iter().chain(&args.allow) {
+    for file in config.allow_files.iter().chain(&d.allow) {
         allow.load(file)?;
     }
     let mut deny = DenyList::default();
@@ -254,12 +303,12 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         deny.add(entry)
             .map_err(|m| anyhow::anyhow!("config deny {entry:?}: {m}"))?;
     }
-    for file in config.deny_files.iter().chain(&args.deny) {
+    for file in config.deny_files.iter().chain(&d.deny) {
         deny.load(file)?;
     }
-    let mut rules = RuleSet::load(args.rules.rules.as_deref().or(config.rules.as_deref()))?;
+    let mut rules = RuleSet::load(d.rules.rules.as_deref().or(config.rules.as_deref()))?;
     rules.add_deny(&deny)?;
-    let fields = if args.no_field_names || config.field_names == Some(false) {
+    let fields = if d.no_field_names || config.field_names == Some(false) {
         FieldKinds::none()
     } else {
         FieldKinds::new(
@@ -269,39 +318,134 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
                 .chain(config.fields.clone()),
         )
     };
-    if !key.is_keyed() && !args.quiet {
-        eprintln!(
-            "piiscan: note: fingerprints use a public key; set {KEY_ENV} or --key-file to keep them secret"
-        );
-    }
-    if let Some(out) = &args.output {
-        piiscan::scan::refuse_input_as_output(out, &args.paths)?;
-    }
     let opts = ScanOptions {
-        paths: args.paths,
+        paths,
         input_format,
-        threads: args.threads,
-        chunk_size: args.chunk_size,
+        threads: d.threads,
         rules,
         env: ValidationEnv { phone_regions },
         fields,
         allow,
         key,
-        show_values: args.show_values,
         min_confidence,
-        thresholds: config.thresholds,
+        thresholds: config.thresholds.clone(),
+        progress: !d.quiet && std::io::stderr().is_terminal(),
+        ..ScanOptions::new(Vec::new())?
+    };
+    Ok((opts, config))
+}
+
+fn run_scan(args: ScanArgs) -> Result<ExitCode> {
+    let format: OutputFormat = args.format.parse().map_err(anyhow::Error::msg)?;
+    if let Some(out) = &args.output {
+        piiscan::scan::refuse_input_as_output(out, &args.paths)?;
+    }
+    let (opts, _) = detection_options(&args.detection, args.paths)?;
+    if !opts.key.is_keyed() && !args.detection.quiet {
+        eprintln!(
+            "piiscan: note: fingerprints use a public key; set {KEY_ENV} or --key-file to keep them secret"
+        );
+    }
+    let opts = ScanOptions {
+        chunk_size: args.chunk_size,
+        show_values: args.show_values,
         scan_binary: args.scan_binary,
-        progress: !args.quiet && std::io::stderr().is_terminal(),
+        ..opts
     };
     let mut output = Output::open(args.output.as_deref())?;
     let mut sink = writer_for(format, Box::new(&mut output));
-    let summary = scan::run(opts, sink.as_mut(), &mut Stderr { quiet: args.quiet })?;
+    let summary = scan::run(
+        opts,
+        sink.as_mut(),
+        &mut Stderr {
+            quiet: args.detection.quiet,
+        },
+    )?;
     drop(sink);
     output.commit()?;
     Ok(if summary.error_count > 0 {
         ExitCode::from(2)
     } else if summary.findings > 0 {
         ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn run_redact(args: RedactArgs) -> Result<ExitCode> {
+    let (opts, config) = detection_options(&args.detection, args.paths)?;
+    let parse_op = |s: &str| s.parse::<Operator>().map_err(anyhow::Error::msg);
+    let default = match (&args.operator, &config.operator) {
+        (Some(op), _) | (None, Some(op)) => parse_op(op)?,
+        (None, None) => Operator::Replace,
+    };
+    let mut per_kind = std::collections::BTreeMap::new();
+    for (kind, op) in &config.operators {
+        per_kind.insert(kind.clone(), parse_op(op).context("config [operators]")?);
+    }
+    let hashes = default == Operator::Hash || per_kind.values().any(|&o| o == Operator::Hash);
+    if hashes && !opts.key.is_keyed() {
+        anyhow::bail!(
+            "the hash operator needs a secret key: --key-file FILE or {KEY_ENV} (a public key would make pseudonyms reversible)"
+        );
+    }
+    let policy = Policy {
+        default,
+        per_kind,
+        kinds: args.kinds,
+        drop_records_with: args.drop_records_with,
+        numbered: args.numbered || config.numbered == Some(true),
+        keep_tail: args.keep,
+        key: opts.key.clone(),
+    };
+    let manifest = redact::run(RedactOptions {
+        scan: opts,
+        out_dir: args.output.clone(),
+        policy,
+        force: args.force,
+        dry_run: args.dry_run,
+    })?;
+    let mut stdout = std::io::stdout().lock();
+    for f in &manifest.files {
+        let counts: Vec<String> = f
+            .replacements
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        writeln!(
+            stdout,
+            "{}: {} ({} records in, {} out, {} dropped; replaced: {})",
+            f.input,
+            f.status,
+            f.records_in,
+            f.records_out,
+            f.dropped_records,
+            if counts.is_empty() {
+                "none".to_string()
+            } else {
+                counts.join(", ")
+            }
+        )?;
+    }
+    for e in manifest
+        .errors
+        .iter()
+        .chain(manifest.files.iter().flat_map(|f| &f.errors))
+    {
+        match e.line {
+            Some(l) => eprintln!("piiscan: {}:{l}: {}", e.path, e.message),
+            None => eprintln!("piiscan: {}: {}", e.path, e.message),
+        }
+    }
+    if !args.dry_run {
+        writeln!(
+            stdout,
+            "manifest: {}",
+            args.output.join(redact::MANIFEST).display()
+        )?;
+    }
+    Ok(if manifest.error_count() > 0 {
+        ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
     })

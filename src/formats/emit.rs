@@ -64,6 +64,23 @@ impl Emitter {
     }
 }
 
+impl Emitter {
+    /// The kind a match reports.
+    pub fn kind_of(&self, m: &Match) -> &Arc<str> {
+        &self.kinds[m.rule]
+    }
+
+    /// Whether a match in `text` would be reported: not allowed, and at or above its
+    /// threshold (what `redact` acts on).
+    pub fn reports(&self, text: &str, m: &Match) -> bool {
+        let kind = &self.kinds[m.rule];
+        m.confidence >= self.min_by_rule[m.rule]
+            && !self
+                .allow
+                .allows(kind, &text[m.start..m.end], &m.normalized)
+    }
+}
+
 /// How offsets in a decoded string map to byte offsets in the file.
 #[derive(Clone, Copy, Default)]
 pub enum ByteMap<'a> {

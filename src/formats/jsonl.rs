@@ -123,7 +123,10 @@ pub fn scan(
 
 /// The name of the innermost object key on the path (the field a value sits in).
 /// Only an escaped key is decoded (into `buf`); a plain one is borrowed from the record.
-fn last_key<'r, 'a: 'r, 'b: 'r>(path: &[Seg<'a>], buf: &'b mut String) -> Option<&'r str> {
+pub(crate) fn last_key<'r, 'a: 'r, 'b: 'r>(
+    path: &[Seg<'a>],
+    buf: &'b mut String,
+) -> Option<&'r str> {
     let (raw, escaped) = path.iter().rev().find_map(|s| match *s {
         Seg::Key { raw, escaped, .. } => Some((raw, escaped)),
         Seg::Index(_) => None,
