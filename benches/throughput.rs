@@ -10,6 +10,7 @@
 //! Machines here are shared and noisy: compare the ratios, not the absolute MB/s.
 
 use piiscan::findings::Finding;
+use piiscan::redact::{self, Operator, Policy, RedactOptions};
 use piiscan::report::{Sink, Summary};
 use piiscan::scan::{self, Diagnostics, ScanOptions};
 use std::io::Write;
@@ -254,9 +255,35 @@ fn main() {
     let (t1, (found, _)) = best_of(runs, scan_with(&path, 1));
     let (tn, (found_n, _)) = best_of(runs, scan_with(&path, cores));
     assert_eq!(found, found_n, "same findings whatever the thread count");
+    // Redaction of the same file (one file: one thread), written to a temporary directory.
+    let clean = dir.path().join("clean");
+    let (tr, replaced) = best_of(runs, || {
+        let opts = RedactOptions {
+            scan: ScanOptions {
+                threads: 1,
+                ..ScanOptions::new(vec![path.clone()]).expect("rules")
+            },
+            out_dir: clean.clone(),
+            policy: Policy {
+                default: Operator::Replace,
+                per_kind: Default::default(),
+                kinds: None,
+                drop_records_with: Vec::new(),
+                numbered: false,
+                keep_tail: None,
+                key: piiscan::findings::FingerprintKey::unkeyed(),
+            },
+            force: true,
+            dry_run: false,
+        };
+        let m = redact::run(opts).expect("redact");
+        m.files[0].replacements.values().sum::<u64>()
+    });
 
     let rate = |mb: f64, t: Duration| mb / t.as_secs_f64();
-    println!("JSONL: {size:.1} MB, {lines} lines, {found} findings; best of {runs}");
+    println!(
+        "JSONL: {size:.1} MB, {lines} lines, {found} findings ({replaced} replaced by redact); best of {runs}"
+    );
     println!("{:<34} {:>10} {:>12}", "", "MB/s", "vs baseline");
     println!(
         "{:<34} {:>10.0} {:>12}",
@@ -267,6 +294,7 @@ fn main() {
     for (name, t) in [
         ("piiscan scan, 1 thread".to_string(), t1),
         (format!("piiscan scan, {cores} threads"), tn),
+        ("piiscan redact, 1 thread".to_string(), tr),
     ] {
         println!(
             "{name:<34} {:>10.1} {:>12.4}",
