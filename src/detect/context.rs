@@ -51,6 +51,18 @@ impl Context {
         self.signal_within(text, start, end, key, 0..text.len())
     }
 
+    /// Whether anything in `text` or the field name `key` could support a match: a positive
+    /// word anywhere in the text, or a field word in the key. A rule whose context is required
+    /// is not run at all on a string where this is false.
+    pub fn could_support(&self, text: &str, key: Option<&str>) -> bool {
+        if key.is_some_and(|k| key_tokens(k).any(|t| self.key_words.contains(&t))) {
+            return true;
+        }
+        self.positive
+            .as_ref()
+            .is_some_and(|pos| has_word(pos, text, 0, text.len()))
+    }
+
     /// [`Context::signal`], with the word search kept inside `limits` (the gap between a match
     /// and its neighbours, when context words support only the closest match).
     pub fn signal_within(

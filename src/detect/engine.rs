@@ -176,6 +176,12 @@ impl Detector {
             }
             for &r in &self.by_byte[usize::from(b)] {
                 if p >= scratch.next[r] {
+                    if self.rules[r].context.required
+                        && !self.may_be_supported(r, text, key, &scratch.record)
+                    {
+                        scratch.next[r] = usize::MAX;
+                        continue;
+                    }
                     self.run_rule(
                         r,
                         text,
@@ -271,6 +277,20 @@ impl Detector {
             }
         }
         out[first..].sort_by_key(|m| (m.start, m.end, m.rule));
+    }
+
+    /// For a rule whose context is required: whether a match in `text` could be kept at all
+    /// (a context word in the text, a field word in the key, or a value of the rule seen
+    /// earlier in the record). Checked once per string, before the rule's first search, so
+    /// such rules cost almost nothing on strings without their words.
+    fn may_be_supported(
+        &self,
+        r: usize,
+        text: &str,
+        key: Option<&str>,
+        record: &[(usize, String)],
+    ) -> bool {
+        record.iter().any(|(rule, _)| *rule == r) || self.contexts[r].could_support(text, key)
     }
 
     /// For rules whose context is required, a context word supports only the closest match
