@@ -202,6 +202,35 @@ impl Diagnostics for Quiet {
     fn skipped(&mut self, _: &piiscan::findings::Skipped) {}
 }
 
+/// Redacts `path` into `clean` with the default policy; returns the values replaced.
+fn redact_with<'a>(
+    path: &'a std::path::Path,
+    clean: &'a std::path::Path,
+) -> impl FnMut() -> u64 + 'a {
+    move || {
+        let opts = RedactOptions {
+            scan: ScanOptions {
+                threads: 1,
+                ..ScanOptions::new(vec![path.to_path_buf()]).expect("rules")
+            },
+            out_dir: clean.to_path_buf(),
+            policy: Policy {
+                default: Operator::Replace,
+                per_kind: Default::default(),
+                kinds: None,
+                drop_records_with: Vec::new(),
+                numbered: false,
+                keep_tail: None,
+                key: piiscan::findings::FingerprintKey::unkeyed(),
+            },
+            force: true,
+            dry_run: false,
+        };
+        let m = redact::run(opts).expect("redact");
+        m.files[0].replacements.values().sum::<u64>()
+    }
+}
+
 fn best_of<T: Default>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut best = Duration::MAX;
     let mut out = T::default();
@@ -257,28 +286,7 @@ fn main() {
     assert_eq!(found, found_n, "same findings whatever the thread count");
     // Redaction of the same file (one file: one thread), written to a temporary directory.
     let clean = dir.path().join("clean");
-    let (tr, replaced) = best_of(runs, || {
-        let opts = RedactOptions {
-            scan: ScanOptions {
-                threads: 1,
-                ..ScanOptions::new(vec![path.clone()]).expect("rules")
-            },
-            out_dir: clean.clone(),
-            policy: Policy {
-                default: Operator::Replace,
-                per_kind: Default::default(),
-                kinds: None,
-                drop_records_with: Vec::new(),
-                numbered: false,
-                keep_tail: None,
-                key: piiscan::findings::FingerprintKey::unkeyed(),
-            },
-            force: true,
-            dry_run: false,
-        };
-        let m = redact::run(opts).expect("redact");
-        m.files[0].replacements.values().sum::<u64>()
-    });
+    let (tr, replaced) = best_of(runs, redact_with(&path, &clean));
 
     let rate = |mb: f64, t: Duration| mb / t.as_secs_f64();
     println!(
@@ -329,9 +337,12 @@ fn main() {
         rate(smb, t_decode),
         "1.00"
     );
+    let (pr, preplaced) = best_of(runs, redact_with(&pq_path, &clean));
+    assert_eq!(preplaced, replaced, "Parquet redaction replaces what JSONL redaction does");
     for (name, t) in [
         ("piiscan scan, 1 thread".to_string(), p1),
         (format!("piiscan scan, {cores} threads"), pn),
+        ("piiscan redact, 1 thread".to_string(), pr),
     ] {
         println!(
             "{name:<34} {:>10.1} {:>12.4}",

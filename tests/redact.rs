@@ -301,20 +301,6 @@ fn an_interrupted_run_leaves_no_file_under_its_final_name() {
     assert!(m["files"][0].get("output").is_none());
 }
 
-#[test]
-fn parquet_is_reported_not_supported_yet() {
-    let dir = tempfile::tempdir().unwrap();
-    let clean = dir.path().join("clean");
-    let r = redact(&[
-        &fixture("parquet/chat_snappy.parquet"),
-        "-o",
-        clean.to_str().unwrap(),
-    ]);
-    assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("not supported yet"), "{}", r.stderr);
-    assert!(!clean.join("chat_snappy.parquet").exists());
-}
-
 /// The shared development corpus, when present: no finding survives in the clean copies.
 #[test]
 fn shared_corpus_round_trip() {
@@ -325,7 +311,14 @@ fn shared_corpus_round_trip() {
     }
     let dir = tempfile::tempdir().unwrap();
     let clean = dir.path().join("clean");
-    let inputs: Vec<String> = ["app.log", "chat.jsonl", "prompts.jsonl"]
+    let names = [
+        "app.log",
+        "chat.jsonl",
+        "prompts.jsonl",
+        "chat.parquet",
+        "flat.parquet",
+    ];
+    let inputs: Vec<String> = names
         .iter()
         .map(|f| data.join(f).to_string_lossy().into_owned())
         .collect();
@@ -333,10 +326,11 @@ fn shared_corpus_round_trip() {
     args.extend(["-o", clean.to_str().unwrap()]);
     let r = redact(&args);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let (report, _) = scan_json(&[
-        clean.join("app.log").to_str().unwrap(),
-        clean.join("chat.jsonl").to_str().unwrap(),
-        clean.join("prompts.jsonl").to_str().unwrap(),
-    ]);
+    let outputs: Vec<String> = names
+        .iter()
+        .map(|n| clean.join(n).to_string_lossy().into_owned())
+        .collect();
+    let outputs: Vec<&str> = outputs.iter().map(String::as_str).collect();
+    let (report, _) = scan_json(&outputs);
     assert_eq!(report["summary"]["findings"], 0);
 }

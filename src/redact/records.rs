@@ -82,7 +82,7 @@ const MAX_PASSES: usize = 4;
 
 /// Detects and redacts `text` until it is clean (or [`MAX_PASSES`]).
 #[allow(clippy::too_many_arguments)]
-fn redact_until_clean(
+pub(super) fn redact_until_clean(
     em: &Emitter,
     policy: &Policy,
     state: &mut FileState,
