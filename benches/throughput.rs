@@ -338,7 +338,10 @@ fn main() {
         "1.00"
     );
     let (pr, preplaced) = best_of(runs, redact_with(&pq_path, &clean));
-    assert_eq!(preplaced, replaced, "Parquet redaction replaces what JSONL redaction does");
+    assert_eq!(
+        preplaced, replaced,
+        "Parquet redaction replaces what JSONL redaction does"
+    );
     for (name, t) in [
         ("piiscan scan, 1 thread".to_string(), p1),
         (format!("piiscan scan, {cores} threads"), pn),
