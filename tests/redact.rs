@@ -261,6 +261,57 @@ fn inputs_are_protected_and_outputs_not_overwritten() {
 }
 
 #[test]
+fn per_kind_operators_from_the_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.txt");
+    std::fs::write(
+        &input,
+        "ann@corp.io paid with 4242 4242 4242 4242, call +1 415-555-2671\n",
+    )
+    .unwrap();
+    let config = dir.path().join("piiscan.toml");
+    std::fs::write(
+        &config,
+        "operator = \"replace\"\n[operators]\npayment_card = \"mask\"\nphone = \"drop-record\"\n",
+    )
+    .unwrap();
+    let clean = dir.path().join("clean");
+    let r = redact(&[
+        input.to_str().unwrap(),
+        "-o",
+        clean.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(read(clean.join("in.txt")), b"", "the phone drops the line");
+    std::fs::write(&config, "[operators]\npayment_card = \"mask\"\n").unwrap();
+    let r = redact(&[
+        input.to_str().unwrap(),
+        "-o",
+        clean.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        String::from_utf8(read(clean.join("in.txt"))).unwrap(),
+        "<EMAIL> paid with **** **** **** 4242, call <PHONE>\n"
+    );
+    std::fs::write(&config, "[operators]\nemail = \"shred\"\n").unwrap();
+    let r = redact(&[
+        input.to_str().unwrap(),
+        "-o",
+        dir.path().join("other").to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown operator"), "{}", r.stderr);
+}
+
+#[test]
 fn dry_run_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let clean = dir.path().join("clean");

@@ -416,6 +416,7 @@ impl Job<'_> {
         report.input_sha256 = Some(hex(&Sha256::digest(&input)));
         drop(input);
         let mut redactor = parquet::Redactor::new(self.em, self.policy);
+        redactor.fail_after = self.fail_after;
         let result = if self.dry_run {
             redactor
                 .file(&f.path, std::io::sink())

@@ -32,6 +32,8 @@ pub struct Redactor<'a> {
     pub counts: Counts,
     scratch: Scratch,
     matches: Vec<Match>,
+    /// Test hook: fail once this many rows are written.
+    pub fail_after: Option<u64>,
 }
 
 /// Counts of one file.
@@ -49,6 +51,7 @@ impl<'a> Redactor<'a> {
             counts: Counts::new(),
             scratch: Scratch::default(),
             matches: Vec::new(),
+            fail_after: None,
         }
     }
 
@@ -98,6 +101,9 @@ impl<'a> Redactor<'a> {
                 writer
                     .write(&clean)
                     .map_err(|e| format!("cannot write: {e}"))?;
+                if self.fail_after.is_some_and(|n| stats.rows_out >= n) {
+                    return Err("PIISCAN_REDACT_FAIL_AFTER reached".to_string());
+                }
             }
             // One output row group per input row group.
             writer.flush().map_err(|e| format!("cannot write: {e}"))?;
