@@ -43,6 +43,12 @@ impl Scratch {
     pub fn new_record(&mut self) {
         self.record.clear();
     }
+
+    /// Exchanges the current record's remembered values with `other` (a reader that visits
+    /// records interleaved, column by column, keeps one memory per record).
+    pub fn swap_record(&mut self, other: &mut Vec<(usize, String)>) {
+        std::mem::swap(&mut self.record, other);
+    }
 }
 
 /// Values remembered per record: enough for any real record, bounded for hostile ones.

@@ -34,6 +34,12 @@ pub struct Redactor<'a> {
     matches: Vec<Match>,
     /// Test hook: fail once this many rows are written.
     pub fail_after: Option<u64>,
+    /// Per row of the current batch: the values accepted so far in that row. Columns are
+    /// redacted one after another, so within a row values are still seen in the order `scan`
+    /// sees them, and a value accepted with context vouches for its repeats in later columns.
+    row_memory: Vec<Vec<(usize, String)>>,
+    /// Set while dictionary values (shared by many rows) are redacted.
+    no_row: bool,
 }
 
 /// Counts of one file.
@@ -52,6 +58,8 @@ impl<'a> Redactor<'a> {
             scratch: Scratch::default(),
             matches: Vec::new(),
             fail_after: None,
+            row_memory: Vec::new(),
+            no_row: false,
         }
     }
 
@@ -118,6 +126,8 @@ impl<'a> Redactor<'a> {
         let n = batch.num_rows();
         let rows: Vec<usize> = (0..n).collect();
         let mut drop = vec![false; n];
+        self.row_memory.clear();
+        self.row_memory.resize(n, Vec::new());
         let schema = batch.schema();
         let mut columns = Vec::with_capacity(batch.num_columns());
         for (field, column) in schema.fields().iter().zip(batch.columns()) {
@@ -131,9 +141,16 @@ impl<'a> Redactor<'a> {
         arrow_select::filter::filter_record_batch(&clean, &keep).map_err(|e| e.to_string())
     }
 
-    /// One string: its replacement, or `None`; sets `drop` for a drop-record kind.
-    fn value(&mut self, v: &str, key: &str, drop: &mut bool) -> Option<String> {
-        match redact_until_clean(
+    /// One string of batch row `row`: its replacement, or `None`; marks the row for a
+    /// drop-record kind.
+    fn value(&mut self, v: &str, key: &str, row: usize, drop: &mut [bool]) -> Option<String> {
+        let remembered = !self.no_row && row < self.row_memory.len();
+        if remembered {
+            self.scratch.swap_record(&mut self.row_memory[row]);
+        } else {
+            self.scratch.new_record();
+        }
+        let result = redact_until_clean(
             self.em,
             self.policy,
             &mut self.state,
@@ -142,10 +159,14 @@ impl<'a> Redactor<'a> {
             &mut self.scratch,
             &mut self.matches,
             &mut self.counts,
-        ) {
+        );
+        if remembered {
+            self.scratch.swap_record(&mut self.row_memory[row]);
+        }
+        match result {
             Ok(new) => new,
             Err(()) => {
-                *drop = true;
+                drop[row] = true;
                 None
             }
         }
@@ -161,7 +182,7 @@ impl<'a> Redactor<'a> {
                     .map(|i| {
                         (!s.is_null(i)).then(|| {
                             let v = s.value(i);
-                            match self.value(v, key, &mut drop[rows[i]]) {
+                            match self.value(v, key, rows[i], drop) {
                                 Some(new) => {
                                     changed = true;
                                     new
@@ -184,7 +205,7 @@ impl<'a> Redactor<'a> {
                     .map(|i| {
                         (!s.is_null(i)).then(|| {
                             let v = s.value(i);
-                            match self.value(v, key, &mut drop[rows[i]]) {
+                            match self.value(v, key, rows[i], drop) {
                                 Some(new) => {
                                     changed = true;
                                     new
@@ -207,7 +228,7 @@ impl<'a> Redactor<'a> {
                     .map(|i| {
                         (!s.is_null(i)).then(|| {
                             let v = s.value(i);
-                            match self.value(v, key, &mut drop[rows[i]]) {
+                            match self.value(v, key, rows[i], drop) {
                                 Some(new) => {
                                     changed = true;
                                     new
@@ -230,7 +251,9 @@ impl<'a> Redactor<'a> {
                 // A dictionary value belongs to every row that uses it.
                 let mut value_drop = vec![false; values.len()];
                 let value_rows: Vec<usize> = (0..values.len()).collect();
+                let was = std::mem::replace(&mut self.no_row, true);
                 let clean = self.array(&values, key, &value_rows, &mut value_drop);
+                self.no_row = was;
                 for (i, &k) in keys.iter().enumerate() {
                     if !a.is_null(i) && value_drop.get(k).copied().unwrap_or(false) {
                         drop[rows[i]] = true;
