@@ -245,3 +245,35 @@ fn parquet_repeats_in_a_row_are_redacted_like_scan_reports_them() {
     let (report, code) = scan_json(&[clean.join("rows.parquet").to_str().unwrap()]);
     assert_eq!((code, &report["summary"]["findings"]), (0, &Value::from(0)));
 }
+
+/// Map keys name their values, as in `scan`: a `password` entry is a secret.
+#[test]
+fn parquet_map_values_are_named_by_their_keys() {
+    use arrow_array::builder::MapBuilder;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("attrs.parquet");
+    let mut b = MapBuilder::new(None, StringBuilder::new(), StringBuilder::new());
+    b.keys().append_value("password");
+    b.values().append_value("hunter22x");
+    b.keys().append_value("theme");
+    b.values().append_value("dark");
+    b.append(true).unwrap();
+    let attrs = b.finish();
+    let schema = Arc::new(Schema::new(vec![Field::new(
+        "attrs",
+        attrs.data_type().clone(),
+        true,
+    )]));
+    let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(attrs) as ArrayRef]).unwrap();
+    let mut w = ArrowWriter::try_new(std::fs::File::create(&input).unwrap(), schema, None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let (report, _) = scan_json(&[input.to_str().unwrap()]);
+    assert_eq!(report["summary"]["findings"], 1);
+    let clean = dir.path().join("clean");
+    let r = redact(&[input.to_str().unwrap(), "-o", clean.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (report, code) = scan_json(&[clean.join("attrs.parquet").to_str().unwrap()]);
+    assert_eq!((code, &report["summary"]["findings"]), (0, &Value::from(0)));
+    assert_eq!(shape(&input), shape(&clean.join("attrs.parquet")));
+}

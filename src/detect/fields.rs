@@ -185,6 +185,7 @@ impl FieldKinds {
         if trimmed.is_empty()
             || trimmed.len() > 512
             || EMPTY_VALUES.iter().any(|e| e.eq_ignore_ascii_case(trimmed))
+            || is_redacted(trimmed)
         {
             return None;
         }
@@ -215,6 +216,20 @@ impl FieldKinds {
         };
         ok.then_some((k, start, start + trimmed.len()))
     }
+}
+
+/// What redaction leaves behind (`<EMAIL>`, `<DATE_OF_BIRTH_10>`, `<EMAIL_3fa9…>`, a mask
+/// such as `******-**`): not personal data, so a clean copy scans clean.
+fn is_redacted(v: &str) -> bool {
+    let tag = v.len() > 2
+        && v.starts_with('<')
+        && v.ends_with('>')
+        && v[1..v.len() - 1].bytes().all(|b| {
+            b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_' || (b'a'..=b'f').contains(&b)
+        });
+    tag || (v.contains('*')
+        && !v.chars().any(|c| c.is_alphabetic())
+        && v.chars().filter(char::is_ascii_digit).count() <= 4)
 }
 
 /// One to six words, each a capitalised run of letters (with `'`, `-` or `.`), or a lowercase
@@ -304,6 +319,13 @@ mod tests {
         assert_eq!(kind_of("ssn", "unknown"), None);
         assert_eq!(kind_of("content", "Ada Lovelace"), None);
         assert_eq!(kind_of("username", "Ada Lovelace"), None);
+        assert_eq!(
+            kind_of("dob", "<DATE_OF_BIRTH_10>"),
+            None,
+            "a redaction tag"
+        );
+        assert_eq!(kind_of("password", "******-**"), None, "a mask");
+        assert_eq!(kind_of("ssn", "***-**-6789"), None, "a mask keeping a tail");
     }
 
     #[test]

@@ -146,6 +146,20 @@ pub fn run(opts: RedactOptions) -> Result<Manifest> {
         .iter()
         .map(|f| output_path(f, &opts.scan.paths, &opts.out_dir))
         .collect();
+    // No output may land on an input (`redact data/a.jsonl -o data --force`).
+    let inputs: std::collections::HashSet<PathBuf> =
+        found.files.iter().map(|f| resolved(&f.path)).collect();
+    for t in targets
+        .iter()
+        .chain(std::iter::once(&opts.out_dir.join(MANIFEST)))
+    {
+        if inputs.contains(&resolved(t)) {
+            return Err(Error::Config(format!(
+                "{}: the output would overwrite an input; inputs are never modified",
+                t.display()
+            )));
+        }
+    }
     let mut seen = std::collections::HashSet::new();
     for t in &targets {
         if !seen.insert(t) {
@@ -404,17 +418,18 @@ impl Job<'_> {
     }
 
     fn parquet(&self, f: &InputFile, target: &Path, mut report: FileReport) -> FileReport {
-        let input = match std::fs::read(&f.path) {
-            Ok(data) => data,
-            Err(e) => {
-                report
-                    .errors
-                    .push(InputError::file(&f.display, format!("cannot read: {e}")));
-                return report;
-            }
-        };
-        report.input_sha256 = Some(hex(&Sha256::digest(&input)));
-        drop(input);
+        let mut hasher = Sha256::new();
+        let hashed = std::fs::File::open(&f.path).and_then(|mut file| {
+            std::io::copy(&mut file, &mut hasher)?;
+            Ok(())
+        });
+        if let Err(e) = hashed {
+            report
+                .errors
+                .push(InputError::file(&f.display, format!("cannot read: {e}")));
+            return report;
+        }
+        report.input_sha256 = Some(hex(&hasher.finalize()));
         let mut redactor = parquet::Redactor::new(self.em, self.policy);
         redactor.fail_after = self.fail_after;
         let result = if self.dry_run {

@@ -143,7 +143,13 @@ impl<'a> Redactor<'a> {
 
     /// One string of batch row `row`: its replacement, or `None`; marks the row for a
     /// drop-record kind.
-    fn value(&mut self, v: &str, key: &str, row: usize, drop: &mut [bool]) -> Option<String> {
+    fn value(
+        &mut self,
+        v: &str,
+        key: Option<&str>,
+        row: usize,
+        drop: &mut [bool],
+    ) -> Option<String> {
         let remembered = !self.no_row && row < self.row_memory.len();
         if remembered {
             self.scratch.swap_record(&mut self.row_memory[row]);
@@ -155,7 +161,7 @@ impl<'a> Redactor<'a> {
             self.policy,
             &mut self.state,
             v,
-            Some(key),
+            key,
             &mut self.scratch,
             &mut self.matches,
             &mut self.counts,
@@ -175,74 +181,8 @@ impl<'a> Redactor<'a> {
     /// The array with its strings redacted; `rows[i]` is the batch row of element `i`.
     fn array(&mut self, a: &ArrayRef, key: &str, rows: &[usize], drop: &mut [bool]) -> ArrayRef {
         match a.data_type() {
-            DataType::Utf8 => {
-                let s = a.as_string::<i32>();
-                let mut changed = false;
-                let out: StringArray = (0..s.len())
-                    .map(|i| {
-                        (!s.is_null(i)).then(|| {
-                            let v = s.value(i);
-                            match self.value(v, key, rows[i], drop) {
-                                Some(new) => {
-                                    changed = true;
-                                    new
-                                }
-                                None => v.to_string(),
-                            }
-                        })
-                    })
-                    .collect();
-                if changed {
-                    Arc::new(out)
-                } else {
-                    a.clone()
-                }
-            }
-            DataType::LargeUtf8 => {
-                let s = a.as_string::<i64>();
-                let mut changed = false;
-                let out: LargeStringArray = (0..s.len())
-                    .map(|i| {
-                        (!s.is_null(i)).then(|| {
-                            let v = s.value(i);
-                            match self.value(v, key, rows[i], drop) {
-                                Some(new) => {
-                                    changed = true;
-                                    new
-                                }
-                                None => v.to_string(),
-                            }
-                        })
-                    })
-                    .collect();
-                if changed {
-                    Arc::new(out)
-                } else {
-                    a.clone()
-                }
-            }
-            DataType::Utf8View => {
-                let s = a.as_string_view();
-                let mut changed = false;
-                let out: StringViewArray = (0..s.len())
-                    .map(|i| {
-                        (!s.is_null(i)).then(|| {
-                            let v = s.value(i);
-                            match self.value(v, key, rows[i], drop) {
-                                Some(new) => {
-                                    changed = true;
-                                    new
-                                }
-                                None => v.to_string(),
-                            }
-                        })
-                    })
-                    .collect();
-                if changed {
-                    Arc::new(out)
-                } else {
-                    a.clone()
-                }
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+                self.strings(a, &|_| Some(key), rows, drop)
             }
             DataType::Dictionary(_, _) => {
                 let d = a.as_any_dictionary();
@@ -296,17 +236,89 @@ impl<'a> Redactor<'a> {
             DataType::Map(field, ordered) => {
                 let m = a.as_map();
                 let child_rows = child_rows(m.value_offsets(), rows, m.entries().len());
-                let entries: ArrayRef = Arc::new(m.entries().clone());
-                let clean = self.array(&entries, key, &child_rows, drop);
+                let (keys, values) = (m.keys().clone(), m.values().clone());
+                let DataType::Struct(entry_fields) = m.entries().data_type().clone() else {
+                    return a.clone();
+                };
+                // As in `scan`: a key is a string of its own (no field name); a string value
+                // has its key as field name.
+                let clean_keys = match keys.data_type() {
+                    DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+                        self.strings(&keys, &|_| None, &child_rows, drop)
+                    }
+                    _ => keys.clone(),
+                };
+                let key_at = |i: usize| -> Option<&str> {
+                    match keys.data_type() {
+                        DataType::Utf8 => Some(keys.as_string::<i32>().value(i)),
+                        DataType::LargeUtf8 => Some(keys.as_string::<i64>().value(i)),
+                        DataType::Utf8View => Some(keys.as_string_view().value(i)),
+                        _ => None,
+                    }
+                };
+                let clean_values = match values.data_type() {
+                    DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+                        self.strings(&values, &key_at, &child_rows, drop)
+                    }
+                    _ => {
+                        let name = entry_fields.get(1).map_or("value", |f| f.name().as_str());
+                        self.array(&values, name, &child_rows, drop)
+                    }
+                };
+                let entries = StructArray::new(
+                    entry_fields.clone(),
+                    vec![clean_keys, clean_values],
+                    m.entries().nulls().cloned(),
+                );
                 Arc::new(MapArray::new(
                     field.clone(),
                     m.offsets().clone(),
-                    clean.as_struct().clone(),
+                    entries,
                     m.nulls().cloned(),
                     *ordered,
                 ))
             }
             _ => a.clone(),
+        }
+    }
+
+    /// A string array with each element redacted; `key_at(i)` is element `i`'s field name.
+    fn strings<'k>(
+        &mut self,
+        a: &ArrayRef,
+        key_at: &dyn Fn(usize) -> Option<&'k str>,
+        rows: &[usize],
+        drop: &mut [bool],
+    ) -> ArrayRef {
+        let get = |i: usize| -> Option<&str> {
+            if a.is_null(i) {
+                return None;
+            }
+            Some(match a.data_type() {
+                DataType::Utf8 => a.as_string::<i32>().value(i),
+                DataType::LargeUtf8 => a.as_string::<i64>().value(i),
+                _ => a.as_string_view().value(i),
+            })
+        };
+        let mut changed = false;
+        let values: Vec<Option<String>> = (0..a.len())
+            .map(|i| {
+                get(i).map(|v| match self.value(v, key_at(i), rows[i], drop) {
+                    Some(new) => {
+                        changed = true;
+                        new
+                    }
+                    None => v.to_string(),
+                })
+            })
+            .collect();
+        if !changed {
+            return a.clone();
+        }
+        match a.data_type() {
+            DataType::Utf8 => Arc::new(StringArray::from(values)),
+            DataType::LargeUtf8 => Arc::new(LargeStringArray::from(values)),
+            _ => Arc::new(StringViewArray::from(values)),
         }
     }
 

@@ -93,11 +93,23 @@ pub(super) fn redact_until_clean(
     counts: &mut Counts,
 ) -> Result<Option<String>, ()> {
     let mut current: Option<String> = None;
-    for _ in 0..MAX_PASSES {
+    for pass in 0..=MAX_PASSES {
         let t = current.as_deref().unwrap_or(text);
         matches.clear();
         em.detector.detect(t, key, scratch, matches);
         if matches.is_empty() {
+            break;
+        }
+        if pass == MAX_PASSES {
+            // Still not clean after every pass (a chain of context, or a replacement that a
+            // custom rule reports): nothing of the string is kept.
+            if let Some(m) = matches.iter().find(|m| em.reports(t, m)) {
+                let kind = em.kind_of(m).to_string();
+                if policy.operator_for(&kind).is_some() {
+                    *counts.entry(kind).or_default() += 1;
+                    current = Some("<REDACTED>".to_string());
+                }
+            }
             break;
         }
         match redact_str(em, policy, state, t, matches, counts)? {
