@@ -383,6 +383,28 @@ fn run_redact(args: RedactArgs) -> Result<ExitCode> {
     for (kind, op) in &config.operators {
         per_kind.insert(kind.clone(), parse_op(op).context("config [operators]")?);
     }
+    // A misspelt kind would silently redact nothing.
+    let known: std::collections::BTreeSet<&str> = opts
+        .rules
+        .rules()
+        .iter()
+        .map(|r| r.kind.as_str())
+        .chain(opts.fields.kinds().iter().map(String::as_str))
+        .collect();
+    for kind in args
+        .kinds
+        .iter()
+        .flatten()
+        .chain(&args.drop_records_with)
+        .chain(per_kind.keys())
+    {
+        if !known.contains(kind.as_str()) {
+            anyhow::bail!(
+                "unknown kind '{kind}' (known: {})",
+                known.iter().copied().collect::<Vec<_>>().join(", ")
+            );
+        }
+    }
     let hashes = default == Operator::Hash || per_kind.values().any(|&o| o == Operator::Hash);
     if hashes && !opts.key.is_keyed() {
         anyhow::bail!(

@@ -309,6 +309,15 @@ fn per_kind_operators_from_the_config_file() {
     ]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("unknown operator"), "{}", r.stderr);
+    let r = redact(&[
+        input.to_str().unwrap(),
+        "-o",
+        dir.path().join("other").to_str().unwrap(),
+        "--kinds",
+        "emial",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown kind 'emial'"), "{}", r.stderr);
 }
 
 /// Each replacement can free context for the next value; past the last pass the whole string
