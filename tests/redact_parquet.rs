@@ -133,7 +133,14 @@ fn parquet_keeps_schema_row_groups_codecs_and_metadata() {
         // Nothing left to find.
         let (report, code) = scan_json(&[out.to_str().unwrap()]);
         assert_eq!(code, 0, "{name}: {report:#}");
-        // Every string leaf is either untouched or redacted (pyarrow's view, when installed).
+        // pyarrow's view, when installed: same arrow schema, rows, row groups and metadata…
+        if let Some(same) = pyarrow_same_shape(&src, &out) {
+            assert!(
+                same,
+                "{name}: pyarrow sees a different schema, row count or metadata"
+            );
+        }
+        // …and every string leaf is either untouched or redacted.
         if let (Some(a), Some(b)) = (leaves(&src), leaves(&out)) {
             assert_eq!(a.len(), b.len(), "{name}");
             let mut changed = 0;
@@ -276,4 +283,32 @@ fn parquet_map_values_are_named_by_their_keys() {
     let (report, code) = scan_json(&[clean.join("attrs.parquet").to_str().unwrap()]);
     assert_eq!((code, &report["summary"]["findings"]), (0, &Value::from(0)));
     assert_eq!(shape(&input), shape(&clean.join("attrs.parquet")));
+}
+
+/// pyarrow's verdict on two files' arrow schema, row counts per row group and key-value
+/// metadata (bar the writer's own `ARROW:schema`), or `None` without python3 + pyarrow.
+fn pyarrow_same_shape(a: &Path, b: &Path) -> Option<bool> {
+    const SCRIPT: &str = r#"
+import sys, pyarrow.parquet as pq
+fa, fb = pq.ParquetFile(sys.argv[1]), pq.ParquetFile(sys.argv[2])
+ma, mb = fa.metadata, fb.metadata
+kv = lambda m: {k: v for k, v in (m.metadata or {}).items() if k != b"ARROW:schema"}
+rg = lambda m: [m.row_group(i).num_rows for i in range(m.num_row_groups)]
+same = (fa.schema_arrow.remove_metadata().equals(fb.schema_arrow.remove_metadata())
+        and ma.num_rows == mb.num_rows and rg(ma) == rg(mb) and kv(ma) == kv(mb))
+print("same" if same else "different")
+"#;
+    let out = std::process::Command::new("python3")
+        .args(["-c", SCRIPT])
+        .arg(a)
+        .arg(b)
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        if std::env::var_os("PIISCAN_REQUIRE_PYARROW").is_some() {
+            panic!("python3 with pyarrow is required (PIISCAN_REQUIRE_PYARROW is set)");
+        }
+        return None;
+    }
+    Some(String::from_utf8_lossy(&out.stdout).trim() == "same")
 }
