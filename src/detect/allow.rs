@@ -14,7 +14,8 @@
 //! allows `(415) 555-2671`; regexes run on the normalized value (lowercased email, E.164 phone,
 //! card digits, canonical IP) and on the raw value's letters and digits.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::rules::entries::{self, Entry};
 use regex::Regex;
 use std::collections::HashSet;
 use std::path::Path;
@@ -60,39 +61,24 @@ impl AllowList {
 
     /// Adds the entries of an allow file.
     pub fn load(&mut self, path: &Path) -> Result<()> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        for (i, line) in text.lines().enumerate() {
-            self.add(line)
-                .map_err(|m| Error::Config(format!("{}:{}: {m}", path.display(), i + 1)))?;
-        }
-        Ok(())
+        entries::load(path, |line| self.add(line))
     }
 
-    /// Adds one entry in the file syntax; blank lines and comments are ignored.
+    /// Adds one entry in the file syntax ([`entries`]); blank lines and comments are ignored.
     pub fn add(&mut self, line: &str) -> std::result::Result<(), String> {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            return Ok(());
-        }
-        let (kind, rest) = match line.split_once(':') {
-            Some((k, rest))
-                if !k.is_empty()
-                    && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-                    && !rest.starts_with(':') =>
-            {
-                (Some(k.to_string()), rest)
+        match entries::parse(line)? {
+            None => {}
+            Some(Entry::Regex { kind, regex }) => {
+                let re = Regex::new(regex).map_err(|e| format!("bad regex: {e}"))?;
+                self.patterns.push((kind.map(str::to_string), re));
             }
-            _ => (None, line),
-        };
-        if let Some(re) = rest.strip_prefix('/').and_then(|r| r.strip_suffix('/')) {
-            let re = Regex::new(re).map_err(|e| format!("bad regex: {e}"))?;
-            self.patterns.push((kind, re));
-        } else {
-            let value = loose(rest);
-            if value.is_empty() {
-                return Err("empty value".into());
+            Some(Entry::Exact { kind, value }) => {
+                let value = loose(value);
+                if value.is_empty() {
+                    return Err("empty value".into());
+                }
+                self.exact.insert((kind.map(str::to_string), value));
             }
-            self.exact.insert((kind, value));
         }
         Ok(())
     }

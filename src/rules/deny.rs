@@ -14,8 +14,9 @@
 //! masking, allow lists and reports as everything else. Exact values are found by the
 //! literal prefilter; a regex entry is run over every string, so prefer exact values.
 
+use super::entries::{self, Entry};
 use super::{compile_spec, ContextSpec, PrefilterSpec, Rule, RuleSpec};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::findings::Confidence;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -38,39 +39,27 @@ impl DenyList {
 
     /// Adds the entries of a deny file.
     pub fn load(&mut self, path: &Path) -> Result<()> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        for (i, line) in text.lines().enumerate() {
-            self.add(line)
-                .map_err(|m| Error::Config(format!("{}:{}: {m}", path.display(), i + 1)))?;
-        }
-        Ok(())
+        entries::load(path, |line| self.add(line))
     }
 
-    /// Adds one entry in the file syntax; blank lines and comments are ignored.
+    /// Adds one entry in the file syntax ([`entries`]); blank lines and comments are ignored.
     pub fn add(&mut self, line: &str) -> std::result::Result<(), String> {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            return Ok(());
-        }
-        let (kind, rest) = match line.split_once(':') {
-            Some((k, rest))
-                if !k.is_empty()
-                    && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-                    && !rest.is_empty() =>
-            {
-                (k.to_string(), rest)
+        match entries::parse(line)? {
+            None => {}
+            Some(Entry::Regex { kind, regex }) => {
+                regex::Regex::new(regex).map_err(|e| format!("bad regex: {e}"))?;
+                self.patterns
+                    .push((kind.unwrap_or(DEFAULT_KIND).to_string(), regex.to_string()));
             }
-            _ => (DEFAULT_KIND.to_string(), line),
-        };
-        if let Some(re) = rest.strip_prefix('/').and_then(|r| r.strip_suffix('/')) {
-            regex::Regex::new(re).map_err(|e| format!("bad regex: {e}"))?;
-            self.patterns.push((kind, re.to_string()));
-        } else {
-            let value = rest.trim();
-            if value.is_empty() {
-                return Err("empty value".into());
+            Some(Entry::Exact { kind, value }) => {
+                if value.is_empty() {
+                    return Err("empty value".into());
+                }
+                self.exact
+                    .entry(kind.unwrap_or(DEFAULT_KIND).to_string())
+                    .or_default()
+                    .push(value.to_string());
             }
-            self.exact.entry(kind).or_default().push(value.to_string());
         }
         Ok(())
     }

@@ -6,6 +6,7 @@
 mod builtin;
 mod check;
 mod deny;
+pub(crate) mod entries;
 mod list;
 mod spec;
 
