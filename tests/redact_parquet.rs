@@ -141,7 +141,7 @@ fn parquet_keeps_schema_row_groups_codecs_and_metadata() {
             );
         }
         // …and every string leaf is either untouched or redacted.
-        if let (Some(a), Some(b)) = (leaves(&src), leaves(&out)) {
+        if let (Some(a), Some(b)) = (pyarrow_leaves(&src), pyarrow_leaves(&out)) {
             assert_eq!(a.len(), b.len(), "{name}");
             let mut changed = 0;
             for (x, y) in a.iter().zip(&b) {
@@ -190,31 +190,6 @@ fn parquet_rows_can_be_dropped() {
     let m: Value = serde_json::from_slice(&read(clean.join("redaction-manifest.json"))).unwrap();
     assert_eq!(m["files"][0]["records_out"], 299);
     assert_eq!(m["files"][0]["dropped_records"], 1);
-}
-
-/// pyarrow's string leaves (row, field, value), or `None` without python3 + pyarrow (CI
-/// installs it and sets PIISCAN_REQUIRE_PYARROW=1).
-fn leaves(path: &Path) -> Option<Vec<Value>> {
-    let out = std::process::Command::new("python3")
-        .arg(root().join("tests/pyarrow_leaves.py"))
-        .arg(path)
-        .output();
-    match out {
-        Ok(o) if o.status.success() => Some(
-            String::from_utf8(o.stdout)
-                .unwrap()
-                .lines()
-                .map(|l| serde_json::from_str(l).unwrap())
-                .collect(),
-        ),
-        _ if std::env::var_os("PIISCAN_REQUIRE_PYARROW").is_some() => {
-            panic!("python3 with pyarrow is required (PIISCAN_REQUIRE_PYARROW is set)")
-        }
-        _ => {
-            eprintln!("skipping pyarrow leaf check: python3 with pyarrow not found");
-            None
-        }
-    }
 }
 
 /// A value accepted with context vouches for its bare repeats in later columns of the same

@@ -317,31 +317,6 @@ fn bad_parquet_files_are_reported_and_the_rest_scanned() {
     assert!(!r.stdout.contains("not.really@parquet.de"));
 }
 
-/// pyarrow's view of every string leaf (tests/pyarrow_leaves.py), or None when python3 with
-/// pyarrow is not installed. CI installs it and sets PIISCAN_REQUIRE_PYARROW=1.
-fn pyarrow_leaves(path: &str) -> Option<Vec<Value>> {
-    let out = std::process::Command::new("python3")
-        .arg(root().join("tests/pyarrow_leaves.py"))
-        .arg(path)
-        .output();
-    match out {
-        Ok(o) if o.status.success() => Some(
-            String::from_utf8(o.stdout)
-                .unwrap()
-                .lines()
-                .map(|l| serde_json::from_str(l).unwrap())
-                .collect(),
-        ),
-        _ if std::env::var_os("PIISCAN_REQUIRE_PYARROW").is_some() => {
-            panic!("python3 with pyarrow is required (PIISCAN_REQUIRE_PYARROW is set)")
-        }
-        _ => {
-            eprintln!("skipping pyarrow interop check: python3 with pyarrow not found");
-            None
-        }
-    }
-}
-
 #[test]
 fn rows_and_paths_agree_with_pyarrow() {
     let dir = tempfile::tempdir().unwrap();

@@ -63,3 +63,29 @@ pub fn by_value<'a>(fs: &'a [Value], value: &str) -> &'a Value {
 pub fn read(path: impl AsRef<Path>) -> Vec<u8> {
     std::fs::read(path).expect("readable")
 }
+
+/// Every non-null string leaf of a Parquet file as pyarrow sees it (`tests/pyarrow_leaves.py`:
+/// `{"row", "field", "value"}`), or `None` when python3 with pyarrow is not installed. CI
+/// installs it and sets PIISCAN_REQUIRE_PYARROW=1, which makes its absence a failure.
+pub fn pyarrow_leaves(path: impl AsRef<Path>) -> Option<Vec<Value>> {
+    let out = std::process::Command::new("python3")
+        .arg(root().join("tests/pyarrow_leaves.py"))
+        .arg(path.as_ref())
+        .output();
+    match out {
+        Ok(o) if o.status.success() => Some(
+            String::from_utf8(o.stdout)
+                .unwrap()
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect(),
+        ),
+        _ if std::env::var_os("PIISCAN_REQUIRE_PYARROW").is_some() => {
+            panic!("python3 with pyarrow is required (PIISCAN_REQUIRE_PYARROW is set)")
+        }
+        _ => {
+            eprintln!("skipping pyarrow check: python3 with pyarrow not found");
+            None
+        }
+    }
+}
