@@ -179,8 +179,21 @@ impl FieldKinds {
         if self.names.is_empty() {
             return None;
         }
-        let name = loose_name(key);
-        let &k = self.names.get(&name)?;
+        // The loose name, on the stack for ASCII keys (this runs for every keyed string).
+        let mut buf = [0u8; 64];
+        let mut n = 0;
+        let owned;
+        let name: &str = if key.is_ascii() && key.len() <= buf.len() {
+            for b in key.bytes().filter(u8::is_ascii_alphanumeric) {
+                buf[n] = b.to_ascii_lowercase();
+                n += 1;
+            }
+            std::str::from_utf8(&buf[..n]).unwrap_or_default()
+        } else {
+            owned = loose_name(key);
+            &owned
+        };
+        let &k = self.names.get(name)?;
         let trimmed = value.trim();
         if trimmed.is_empty()
             || trimmed.len() > 512
