@@ -13,166 +13,10 @@ use piiscan::findings::Finding;
 use piiscan::redact::{self, Operator, Policy, RedactOptions};
 use piiscan::report::{Sink, Summary};
 use piiscan::scan::{self, Diagnostics, ScanOptions};
-use std::io::Write;
+#[path = "common/corpus.rs"]
+mod corpus;
+
 use std::time::{Duration, Instant};
-
-/// A small deterministic generator (xorshift), so every run scans the same bytes.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[(self.next() % xs.len() as u64) as usize]
-    }
-    fn digits(&mut self, n: usize) -> String {
-        (0..n)
-            .map(|_| char::from(b'0' + (self.next() % 10) as u8))
-            .collect()
-    }
-}
-
-const PROSE: &[&str] = &[
-    "Gradient descent updates the parameters in the direction that reduces the loss.",
-    "The main idea is to split the problem into smaller pieces that are easier to test.",
-    "Before deploying, make sure the migration has been applied to the staging database.",
-    "Cosine similarity measures the angle between two vectors, not their length.",
-    "Build 10.0.19041.1 failed at 2024-02-01T09:25:16Z, see commit cab5f57b464838c68ed98fea7d2f2e6e20060ade.",
-    "Order 641-2024876-7871816 shipped on 2023-03-22; the invoice total was $1,299.99.",
-    "Learning rate warmup often stabilises the first few hundred steps of training.",
-    "Request 835ebecc-0944-4cd7-a2ab-e5817883090b took 231 ms on v1.2.3.",
-];
-
-fn pii(r: &mut Rng) -> String {
-    match r.next() % 5 {
-        0 => format!(
-            "{}.{}{}@{}",
-            r.pick(&["anna", "jan", "lea", "omar"]),
-            r.pick(&["berg", "roux", "khan"]),
-            r.digits(2),
-            r.pick(&["gmx.de", "orange.fr", "mail.com"])
-        ),
-        1 => format!("+44 7400 {}", r.digits(6)),
-        2 => format!(
-            "{}.{}.{}.{}",
-            11 + r.next() % 200,
-            r.next() % 250,
-            r.next() % 250,
-            1 + r.next() % 250
-        ),
-        3 => "4532 0151 1283 0366".to_string(),
-        _ => format!("030 {}", r.digits(8)),
-    }
-}
-
-/// The corpus as records of (user, assistant) turns.
-fn corpus(target: usize) -> Vec<(String, String)> {
-    let mut r = Rng(0x9E37_79B9_7F4A_7C15);
-    let mut out = Vec::new();
-    let mut size = 0;
-    let mut since_pii = 0usize;
-    while size < target {
-        let mut user = String::new();
-        let mut assistant = String::new();
-        for _ in 0..3 {
-            user.push_str(r.pick(PROSE));
-            user.push(' ');
-            assistant.push_str(r.pick(PROSE));
-            assistant.push(' ');
-        }
-        since_pii += user.len() + assistant.len();
-        if since_pii >= 2048 {
-            user.push_str(&format!("You can reach me at {}.", pii(&mut r)));
-            since_pii = 0;
-        }
-        size += user.len() + assistant.len() + 100;
-        out.push((user, assistant));
-    }
-    out
-}
-
-fn to_jsonl(records: &[(String, String)]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for (i, (user, assistant)) in records.iter().enumerate() {
-        let record = serde_json::json!({"messages": [
-            {"role": "system", "content": "You are a helpful assistant."},
-            {"role": "user", "content": user},
-            {"role": "assistant", "content": assistant},
-        ]});
-        let mut line = serde_json::to_string(&record).unwrap_or_default();
-        if i % 3 == 0 {
-            // ensure_ascii-style escaping, as Python's json.dumps writes it.
-            line = line.replace('@', "\\u0040");
-        }
-        out.extend_from_slice(line.as_bytes());
-        out.push(b'\n');
-    }
-    out
-}
-
-fn write_parquet(records: &[(String, String)], path: &std::path::Path) {
-    use arrow_array::builder::{ListBuilder, StringBuilder, StructBuilder};
-    use arrow_array::{ArrayRef, RecordBatch};
-    use arrow_schema::{DataType, Field, Fields, Schema};
-    use parquet::arrow::ArrowWriter;
-    use parquet::basic::Compression;
-    use parquet::file::properties::WriterProperties;
-    use std::sync::Arc;
-
-    let fields = Fields::from(vec![
-        Field::new("role", DataType::Utf8, true),
-        Field::new("content", DataType::Utf8, true),
-    ]);
-    let props = WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
-        .set_max_row_group_row_count(Some(4096))
-        .build();
-    let mut writer = None;
-    for chunk in records.chunks(4096) {
-        let mut messages =
-            ListBuilder::new(StructBuilder::from_fields(fields.clone(), chunk.len()));
-        for (user, assistant) in chunk {
-            let sb = messages.values();
-            for (role, content) in [
-                ("system", "You are a helpful assistant."),
-                ("user", user),
-                ("assistant", assistant),
-            ] {
-                sb.field_builder::<StringBuilder>(0)
-                    .expect("role")
-                    .append_value(role);
-                sb.field_builder::<StringBuilder>(1)
-                    .expect("content")
-                    .append_value(content);
-                sb.append(true);
-            }
-            messages.append(true);
-        }
-        let messages = messages.finish();
-        let schema = Arc::new(Schema::new(vec![Field::new(
-            "messages",
-            arrow_array::Array::data_type(&messages).clone(),
-            true,
-        )]));
-        let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(messages) as ArrayRef])
-            .expect("batch");
-        let w = writer.get_or_insert_with(|| {
-            ArrowWriter::try_new(
-                std::fs::File::create(path).expect("create"),
-                schema,
-                Some(props.clone()),
-            )
-            .expect("writer")
-        });
-        w.write(&batch).expect("write");
-    }
-    if let Some(w) = writer {
-        w.close().expect("close");
-    }
-}
 
 /// Decodes every column of the Parquet file and returns the rows read (the Parquet baseline).
 fn decode_parquet(path: &std::path::Path) -> u64 {
@@ -252,16 +96,14 @@ fn main() {
     let runs = if benching { 3 } else { 1 };
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("chat.jsonl");
-    let records = corpus(mb << 20);
-    let data = to_jsonl(&records);
-    std::fs::File::create(&path)
-        .and_then(|mut f| f.write_all(&data))
-        .expect("write corpus");
-    let size = data.len() as f64 / 1e6;
-    drop(data);
+    let size = {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).expect("create corpus"));
+        let n = corpus::write_jsonl(mb << 20, &mut f).expect("write corpus");
+        std::io::Write::flush(&mut f).expect("write corpus");
+        n as f64 / 1e6
+    };
     let pq_path = dir.path().join("chat.parquet");
-    write_parquet(&records, &pq_path);
-    drop(records);
+    corpus::write_parquet(mb << 20, &pq_path).expect("write parquet corpus");
 
     let file = std::fs::File::open(&path).expect("open");
     // SAFETY: a private temporary file nobody else writes.

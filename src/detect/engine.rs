@@ -363,6 +363,11 @@ impl Detector {
                 while e < bytes.len() && cs[usize::from(bytes[e])] {
                     e += 1;
                 }
+                *progress = (*progress).max(e);
+                // Too short, or too few digits or separators for any match: no regex call.
+                if e - s < rule.min_len || !rule.could_fit(&bytes[s..e]) {
+                    return;
+                }
                 (s, e)
             }
             None => (0, bytes.len()),
@@ -383,6 +388,10 @@ impl Detector {
         let anchored = rule.validator.is_some_and(|v| v.anchored_to_region());
         let mut pos = rs;
         while pos < re {
+            // What is left of the region must still be able to hold a match.
+            if re - pos < rule.min_len || !rule.could_fit(&bytes[pos..re]) {
+                break;
+            }
             let Some(m) = rule.regex.find(&text[pos..re]) else {
                 break;
             };
@@ -425,6 +434,10 @@ impl Detector {
         let bytes = text.as_bytes();
         let mut end = me;
         for _ in 0..=MAX_CUTS {
+            // Cuts only get shorter: once one cannot hold a match, none can.
+            if end - ms < rule.min_len || !rule.could_fit(&bytes[ms..end]) {
+                return None;
+            }
             if end == me || rule.full_regex.is_match(&text[ms..end]) {
                 if let Some(v) = self.accept(rule, text, ms, end, region.clone()) {
                     out.push(Match {

@@ -7,7 +7,7 @@
 
 pub mod allow;
 mod context;
-mod engine;
+pub mod engine;
 pub mod fields;
 pub mod validators;
 

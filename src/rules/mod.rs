@@ -8,6 +8,7 @@ mod check;
 mod deny;
 pub(crate) mod entries;
 mod list;
+pub mod shape;
 mod spec;
 
 pub use check::{check_rules, CheckFailure};
@@ -42,11 +43,29 @@ pub struct Rule {
     pub charset: Option<Box<[bool; 256]>>,
     /// A candidate region must contain one of these literals before the regex runs.
     pub region_contains: Vec<String>,
+    /// The fewest bytes and ASCII digits a match can have (from the regex, and for digits
+    /// also the validator): shorter or digit-poorer regions are skipped without the regex.
+    pub min_len: usize,
+    pub min_digits: usize,
+    /// The fewest separators (bytes other than ASCII letters and digits) a match can have.
+    pub min_seps: usize,
     pub context: ContextSpec,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
     /// Where the rule came from (`builtin:email.toml` or a file path).
     pub source: String,
+}
+
+impl Rule {
+    /// Whether `region` has the digits and separators every match needs.
+    pub fn could_fit(&self, region: &[u8]) -> bool {
+        if self.min_digits == 0 && self.min_seps == 0 {
+            return true;
+        }
+        let digits = region.iter().filter(|b| b.is_ascii_digit()).count();
+        let seps = region.iter().filter(|b| !b.is_ascii_alphanumeric()).count();
+        digits >= self.min_digits && seps >= self.min_seps
+    }
 }
 
 /// An ordered set of compiled rules. Rule ids are unique.
@@ -120,6 +139,11 @@ impl RuleSet {
 
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
+    }
+
+    /// Keeps the rules `keep` returns true for (benchmarks of one rule family use it).
+    pub fn retain(&mut self, keep: impl FnMut(&Rule) -> bool) {
+        self.rules.retain(keep);
     }
 
     /// A set holding only the rule at `index` (used to check a rule's own examples).
@@ -208,7 +232,14 @@ pub fn compile_spec(spec: RuleSpec, source: &str) -> Result<Rule> {
         }
         None => None,
     };
+    let shape = shape::of(&spec.regex);
+    let min_digits = shape
+        .min_digits
+        .max(validator.map_or(0, |v: Validator| v.min_digits()));
     Ok(Rule {
+        min_len: shape.min_len,
+        min_digits,
+        min_seps: shape.min_seps,
         name: if spec.name.is_empty() {
             spec.id.clone()
         } else {

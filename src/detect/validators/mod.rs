@@ -142,6 +142,14 @@ impl Validator {
         )
     }
 
+    /// The fewest ASCII digits a candidate this validator accepts can have.
+    pub fn min_digits(self) -> usize {
+        match self {
+            Validator::Phone => phone::MIN_DIGITS,
+            _ => 0,
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|v| v.name() == name)
     }

@@ -44,6 +44,9 @@ pub fn parse_regions(list: &str) -> Result<PhoneRegions, String> {
     Ok(PhoneRegions(out))
 }
 
+/// The fewest digits of a phone number (ITU-T E.164 numbers in use have 7 to 15).
+pub const MIN_DIGITS: usize = 7;
+
 pub fn check(text: &str, span: Range<usize>, regions: &PhoneRegions) -> Option<Verdict> {
     let candidate = &text[span.clone()];
     let shape = Shape::of(candidate)?;
@@ -136,7 +139,7 @@ impl Shape {
         }
         let len = |g: &(usize, usize)| g.1 - g.0;
         let digits: usize = groups.iter().map(len).sum();
-        if !(7..=15).contains(&digits) {
+        if !(MIN_DIGITS..=15).contains(&digits) {
             return None;
         }
         // One slash separates a German-style area code (`030/12345678`); more make a date.

@@ -1,0 +1,188 @@
+//! Micro-benchmarks (divan): the detector per rule family on chat prose, the JSON record
+//! walker alone, and whole scans per input format. Throughput is in bytes of input.
+//!
+//!     cargo bench --bench micro                 # all
+//!     cargo bench --bench micro -- detect       # one group (divan filters by name)
+//!
+//! `cargo test` does not run benches; `cargo bench --bench micro -- --test` runs each once.
+
+#[path = "common/corpus.rs"]
+mod corpus;
+
+use divan::counter::BytesCount;
+use divan::Bencher;
+use piiscan::detect::{Detector, FieldKinds, Match, Scratch, ValidationEnv};
+use piiscan::rules::{Rule, RuleSet};
+use std::sync::LazyLock;
+
+fn main() {
+    divan::main();
+}
+
+/// Rule families: name and the rule ids in it (`all` is every builtin rule).
+const FAMILIES: &[&str] = &[
+    "all", "email", "phone", "ip", "card", "iban", "ssn", "secrets", "context",
+];
+
+fn in_family(family: &str, rule: &Rule) -> bool {
+    match family {
+        "all" => true,
+        "email" => rule.id == "email",
+        "phone" => rule.id == "phone",
+        "ip" => rule.kind == "ip_address" || rule.id == "mac_address",
+        "card" => rule.id == "payment_card",
+        "iban" => rule.id == "iban",
+        "ssn" => rule.id == "us_ssn" || rule.id == "uk_nino",
+        "secrets" => rule.kind == "secret" || rule.id == "url_with_credentials",
+        // Rules that lean on context words: dates of birth and street addresses.
+        "context" => rule.id == "date_of_birth" || rule.id == "street_address",
+        _ => false,
+    }
+}
+
+/// About 256 KB of chat prose (the corpus generator's user and assistant turns, ~1 PII value
+/// per 2 KB) with one value of every other family every 8 KB, as one string per turn.
+static PROSE: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let extra = [
+        "My IBAN is DE89 3704 0044 0532 0130 00.",
+        "SSN: 536-22-1234, NI number QQ 12 34 56 A.",
+        "use key sk_live_4eC39HqLyjWDarjtT1zdp7dc and password=hunter2hunter2",
+        "I was born on 12 March 1985 and live at 42 Elm Street, Springfield, IL 62704.",
+        "token ghp_abcdefghijklmnopqrstuvwxyz0123456789 in https://bob:s3cret@example.com",
+    ];
+    let mut out = Vec::new();
+    let mut size = 0;
+    for (i, (user, assistant)) in corpus::records(256 << 10).enumerate() {
+        let user = if i % 12 == 0 {
+            format!("{user} {}", extra[(i / 12) % extra.len()])
+        } else {
+            user
+        };
+        size += user.len() + assistant.len();
+        out.push(user);
+        out.push(assistant);
+    }
+    assert!(size > 200 << 10);
+    out
+});
+
+fn detector(family: &str) -> Detector {
+    let mut rules = RuleSet::builtin().expect("builtin rules");
+    rules.retain(|r| in_family(family, r));
+    Detector::new(rules, ValidationEnv::default()).with_fields(FieldKinds::default())
+}
+
+/// The detector on decoded strings (no JSON, no report), per rule family.
+#[divan::bench(args = FAMILIES)]
+fn detect(bencher: Bencher, family: &str) {
+    let det = detector(family);
+    let texts = &*PROSE;
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let mut scratch = Scratch::default();
+    let mut out: Vec<Match> = Vec::new();
+    bencher.counter(BytesCount::new(bytes)).bench_local(|| {
+        let mut found = 0;
+        for t in texts {
+            scratch.new_record();
+            out.clear();
+            det.detect(t, Some("content"), &mut scratch, &mut out);
+            found += out.len();
+        }
+        found
+    });
+}
+
+/// 4 MB of corpus JSON Lines.
+static JSONL: LazyLock<Vec<u8>> = LazyLock::new(|| {
+    let mut out = Vec::new();
+    corpus::write_jsonl(4 << 20, &mut out).expect("in memory");
+    out
+});
+
+/// The JSON record walker alone: every string of every record visited, nothing detected.
+#[divan::bench]
+fn json_walk(bencher: Bencher) {
+    let data = &*JSONL;
+    let mut path = Vec::new();
+    bencher
+        .counter(BytesCount::new(data.len()))
+        .bench_local(|| {
+            let mut strings = 0usize;
+            for line in data.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                piiscan::formats::json::walk(line, &mut path, &mut |_, _| {
+                    strings += 1;
+                    false
+                })
+                .expect("valid JSON");
+            }
+            strings
+        });
+}
+
+/// Input files for the format benchmarks, written once into a temporary directory.
+struct Files {
+    _dir: tempfile::TempDir,
+    jsonl: std::path::PathBuf,
+    text: std::path::PathBuf,
+    parquet: std::path::PathBuf,
+}
+
+static FILES: LazyLock<Files> = LazyLock::new(|| {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let jsonl = dir.path().join("chat.jsonl");
+    std::fs::write(&jsonl, &*JSONL).expect("write");
+    let text = dir.path().join("chat.txt");
+    let lines: String = corpus::records(4 << 20)
+        .flat_map(|(u, a)| [u, a])
+        .map(|l| l + "\n")
+        .collect();
+    std::fs::write(&text, lines).expect("write");
+    let parquet = dir.path().join("chat.parquet");
+    corpus::write_parquet(4 << 20, &parquet).expect("write");
+    Files {
+        _dir: dir,
+        jsonl,
+        text,
+        parquet,
+    }
+});
+
+struct Count;
+impl piiscan::report::Sink for Count {
+    fn finding(&mut self, _: &piiscan::findings::Finding) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn finish(&mut self, _: &piiscan::report::Summary) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+struct Quiet;
+impl piiscan::scan::Diagnostics for Quiet {
+    fn error(&mut self, _: &piiscan::findings::InputError) {}
+    fn skipped(&mut self, _: &piiscan::findings::Skipped) {}
+}
+
+/// A whole one-thread scan (reader, detector, findings) of ~4 MB of input per format;
+/// bytes are the file size (for Parquet, the compressed file).
+#[divan::bench(args = ["jsonl", "text", "parquet"])]
+fn scan_format(bencher: Bencher, format: &str) {
+    let files = &*FILES;
+    let path = match format {
+        "jsonl" => &files.jsonl,
+        "text" => &files.text,
+        _ => &files.parquet,
+    };
+    let size = std::fs::metadata(path).map_or(0, |m| m.len()) as usize;
+    bencher
+        .counter(BytesCount::new(size))
+        .with_inputs(|| piiscan::scan::ScanOptions {
+            threads: 1,
+            ..piiscan::scan::ScanOptions::new(vec![path.clone()]).expect("rules")
+        })
+        .bench_local_values(|opts| {
+            piiscan::scan::run(opts, &mut Count, &mut Quiet)
+                .expect("scan")
+                .findings
+        });
+}

@@ -1,0 +1,26 @@
+//! Writes the benchmark corpus (see `benches/common/corpus.rs`) of a given size:
+//!
+//!     cargo run --release --example gen_corpus -- 1024 chat.jsonl      # 1024 MiB of JSONL
+//!     cargo run --release --example gen_corpus -- 256 chat.parquet     # Parquet, same records
+
+#[path = "../benches/common/corpus.rs"]
+mod corpus;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [mib, path] = args.as_slice() else {
+        return Err("usage: gen_corpus MIB OUT.jsonl|OUT.parquet".into());
+    };
+    let target = mib.parse::<usize>()? << 20;
+    let path = std::path::Path::new(path);
+    let tmp = path.with_extension("partial");
+    if path.extension().is_some_and(|e| e == "parquet") {
+        corpus::write_parquet(target, &tmp)?;
+    } else {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        corpus::write_jsonl(target, &mut f)?;
+        std::io::Write::flush(&mut f)?;
+    }
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
