@@ -1,5 +1,6 @@
 //! The matcher: anchors → regions → regex → boundary and validator → overlaps → context.
 
+use super::bytesearch::ByteSet;
 use super::context::{Context, Signal};
 use super::fields::FieldKinds;
 use super::validators::{ValidationEnv, Verdict};
@@ -63,7 +64,7 @@ pub struct Detector {
     rules: Vec<Rule>,
     contexts: Vec<Context>,
     by_byte: Vec<Vec<usize>>,
-    is_anchor: [bool; 256],
+    anchors: ByteSet,
     literals: Option<(AhoCorasick, Vec<usize>)>,
     ascii_escape: memmem::Finder<'static>,
     env: ValidationEnv,
@@ -108,7 +109,7 @@ impl Detector {
             contexts: rules.iter().map(|r| Context::new(&r.context)).collect(),
             rules,
             by_byte,
-            is_anchor,
+            anchors: ByteSet::new(is_anchor),
             literals,
             ascii_escape: memmem::Finder::new(b"\\u00").into_owned(),
             env,
@@ -144,7 +145,7 @@ impl Detector {
     /// Cheap test on raw (still JSON-escaped) bytes: can decoding them yield a match?
     /// True when an anchor byte or literal occurs, or a `\u00XX` escape hides an ASCII byte.
     pub fn may_contain(&self, raw: &[u8]) -> bool {
-        if raw.iter().any(|&b| self.is_anchor[usize::from(b)]) || self.fields.may_contain(raw) {
+        if self.anchors.find(raw, 0).is_some() || self.fields.may_contain(raw) {
             return true;
         }
         if let Some((ac, _)) = &self.literals {
@@ -176,11 +177,10 @@ impl Detector {
         scratch.next_lit.resize(self.rules.len(), 0);
         scratch.candidates.clear();
         let bytes = text.as_bytes();
-        for (p, &b) in bytes.iter().enumerate() {
-            if !self.is_anchor[usize::from(b)] {
-                continue;
-            }
-            for &r in &self.by_byte[usize::from(b)] {
+        let mut from = 0;
+        while let Some(p) = self.anchors.find(bytes, from) {
+            from = p + 1;
+            for &r in &self.by_byte[usize::from(bytes[p])] {
                 if p >= scratch.next[r] {
                     if self.rules[r].context.required
                         && !self.may_be_supported(r, text, key, &scratch.record)

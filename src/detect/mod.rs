@@ -6,6 +6,7 @@
 //! data (`full_name`, `dob`) is reported whole ([`fields`]).
 
 pub mod allow;
+pub mod bytesearch;
 mod context;
 pub mod engine;
 pub mod fields;

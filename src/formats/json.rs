@@ -241,14 +241,11 @@ impl<'a> Parser<'a> {
         let start = self.i;
         let mut escaped = false;
         loop {
-            let Some(pos) = self.b[self.i..]
-                .iter()
-                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
-            else {
+            let Some(pos) = crate::detect::bytesearch::find_string_special(self.b, self.i) else {
                 self.i = self.b.len();
                 return Err(self.err("unterminated string"));
             };
-            self.i += pos;
+            self.i = pos;
             match self.b[self.i] {
                 b'"' => {
                     let s = Str {
