@@ -58,6 +58,29 @@ const RECORD_MEMORY: usize = 256;
 /// A rejected candidate is retried with at most this many shorter cuts.
 const MAX_CUTS: usize = 8;
 
+/// One automaton of literal anchors. The search reports one pattern per position; every
+/// pattern occurring there is then found by comparing it in place, so all occurrences of all
+/// literals are seen, as an overlapping search would.
+#[derive(Debug)]
+struct Literals {
+    ac: AhoCorasick,
+    patterns: Vec<String>,
+    rule_of: Vec<usize>,
+    fold: bool,
+}
+
+impl Literals {
+    fn at(&self, text: &[u8], pos: usize, pat: &str) -> bool {
+        text.get(pos..pos + pat.len()).is_some_and(|t| {
+            if self.fold {
+                t.eq_ignore_ascii_case(pat.as_bytes())
+            } else {
+                t == pat.as_bytes()
+            }
+        })
+    }
+}
+
 /// Compiled rules plus the tables that drive the single anchor pass.
 #[derive(Debug)]
 pub struct Detector {
@@ -65,7 +88,8 @@ pub struct Detector {
     contexts: Vec<Context>,
     by_byte: Vec<Vec<usize>>,
     anchors: ByteSet,
-    literals: Option<(AhoCorasick, Vec<usize>)>,
+    /// Literal anchors: case-sensitive, then ASCII-case-folding.
+    literals: Vec<Literals>,
     ascii_escape: memmem::Finder<'static>,
     env: ValidationEnv,
     fields: FieldKinds,
@@ -80,8 +104,10 @@ impl Detector {
         let rules: Vec<Rule> = rules.rules().to_vec();
         let mut by_byte = vec![Vec::new(); 256];
         let mut is_anchor = [false; 256];
-        let mut lits = Vec::new();
-        let mut lit_rule = Vec::new();
+        // Literals of case-sensitive rules go to one automaton that can use a SIMD prefilter;
+        // those of rules with a case-insensitive regex (`(?i)`: passwords, deny lists) to one
+        // that folds ASCII case. The regex decides either way.
+        let mut lits: [(Vec<String>, Vec<usize>); 2] = Default::default();
         for (i, r) in rules.iter().enumerate() {
             for b in 0..256 {
                 if r.anchor_bytes[b] {
@@ -89,22 +115,32 @@ impl Detector {
                     is_anchor[b] = true;
                 }
             }
+            let fold = usize::from(r.regex.as_str().contains("(?i"));
             for l in &r.anchor_literals {
-                lits.push(l.clone());
-                lit_rule.push(i);
+                lits[fold].0.push(l.clone());
+                lits[fold].1.push(i);
             }
         }
-        let literals = if lits.is_empty() {
-            None
-        } else {
-            // Case-insensitive: a superset of what case-sensitive literals find, and what
-            // case-insensitive rules (deny lists) need; the regex decides.
-            let ac = aho_corasick::AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .build(&lits)
-                .expect("literal anchors compile");
-            Some((ac, lit_rule))
-        };
+        let literals: Vec<Literals> = lits
+            .into_iter()
+            .enumerate()
+            .filter(|(_, (l, _))| !l.is_empty())
+            .map(|(fold, (l, rule_of))| {
+                // Leftmost-first, so the search can use its SIMD prefilter; every pattern at a
+                // match position is then checked by hand (see `literal_anchors`).
+                let ac = aho_corasick::AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(fold == 1)
+                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                    .build(&l)
+                    .expect("literal anchors compile");
+                Literals {
+                    ac,
+                    patterns: l,
+                    rule_of,
+                    fold: fold == 1,
+                }
+            })
+            .collect();
         Detector {
             contexts: rules.iter().map(|r| Context::new(&r.context)).collect(),
             rules,
@@ -148,10 +184,8 @@ impl Detector {
         if self.anchors.find(raw, 0).is_some() || self.fields.may_contain(raw) {
             return true;
         }
-        if let Some((ac, _)) = &self.literals {
-            if ac.is_match(raw) {
-                return true;
-            }
+        if self.literals.iter().any(|l| l.ac.is_match(raw)) {
+            return true;
         }
         self.ascii_escape
             .find_iter(raw)
@@ -202,19 +236,23 @@ impl Detector {
         // Literal anchors keep their own progress: the byte pass may already have moved past
         // an earlier literal (`dead:beef::cafe … port 443`). A span found by both passes is
         // dropped as a duplicate by the overlap resolution.
-        if let Some((ac, lit_rule)) = &self.literals {
-            for m in ac.find_overlapping_iter(text) {
-                let r = lit_rule[m.pattern().as_usize()];
-                if m.start() >= scratch.next_lit[r] {
-                    let progress = &mut scratch.next_lit[r];
-                    self.run_rule(
-                        r,
-                        text,
-                        m.start(),
-                        m.end(),
-                        progress,
-                        &mut scratch.candidates,
-                    );
+        for lits in &self.literals {
+            let mut from = 0;
+            while let Some(m) = lits
+                .ac
+                .find(aho_corasick::Input::new(text).span(from..text.len()))
+            {
+                from = m.start() + 1;
+                for (k, pat) in lits.patterns.iter().enumerate() {
+                    if !lits.at(bytes, m.start(), pat) {
+                        continue;
+                    }
+                    let r = lits.rule_of[k];
+                    if m.start() >= scratch.next_lit[r] {
+                        let progress = &mut scratch.next_lit[r];
+                        let end = m.start() + pat.len();
+                        self.run_rule(r, text, m.start(), end, progress, &mut scratch.candidates);
+                    }
                 }
             }
         }
