@@ -163,8 +163,7 @@ impl piiscan::scan::Diagnostics for Quiet {
     fn skipped(&mut self, _: &piiscan::findings::Skipped) {}
 }
 
-/// A whole one-thread scan (reader, detector, findings) of ~4 MB of input per format;
-/// bytes are the file size (for Parquet, the compressed file).
+/// A whole one-thread scan (reader, detector, findings) of ~4 MB of input per format.
 #[divan::bench(args = ["jsonl", "text", "parquet"])]
 fn scan_format(bencher: Bencher, format: &str) {
     let files = &*FILES;
@@ -173,7 +172,15 @@ fn scan_format(bencher: Bencher, format: &str) {
         "text" => &files.text,
         _ => &files.parquet,
     };
-    let size = std::fs::metadata(path).map_or(0, |m| m.len()) as usize;
+    // Bytes scanned: the file for JSONL and text, the decoded strings for Parquet (its
+    // compressed size says little: the corpus's repeated prose compresses ~40x).
+    let opts = piiscan::scan::ScanOptions {
+        threads: 1,
+        ..piiscan::scan::ScanOptions::new(vec![path.clone()]).expect("rules")
+    };
+    let size = piiscan::scan::run(opts, &mut Count, &mut Quiet)
+        .expect("scan")
+        .bytes_scanned as usize;
     bencher
         .counter(BytesCount::new(size))
         .with_inputs(|| piiscan::scan::ScanOptions {
@@ -184,5 +191,31 @@ fn scan_format(bencher: Bencher, format: &str) {
             piiscan::scan::run(opts, &mut Count, &mut Quiet)
                 .expect("scan")
                 .findings
+        });
+}
+
+/// Shapes that are slow by nature, kept here so a change that makes them quadratic shows:
+/// an embedding written as text (space-separated digits: every group is a phone candidate)
+/// and a long run of `a-` before an `@` (one email candidate region).
+#[divan::bench(args = ["digit_vector", "long_email_region"])]
+fn hostile(bencher: Bencher, shape: &str) {
+    let mut r = corpus::Rng(7);
+    let line: String = match shape {
+        "digit_vector" => (0..512)
+            .map(|_| (r.next() % 10).to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => format!("{}@x.io", "a-".repeat(2000)),
+    };
+    let det = detector("all");
+    let mut scratch = Scratch::default();
+    let mut out: Vec<Match> = Vec::new();
+    bencher
+        .counter(BytesCount::new(line.len()))
+        .bench_local(|| {
+            scratch.new_record();
+            out.clear();
+            det.detect(&line, None, &mut scratch, &mut out);
+            out.len()
         });
 }

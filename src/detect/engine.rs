@@ -425,9 +425,15 @@ impl Detector {
         // hostile input (`a-a-a-…@x.io`) would cost a search per byte.
         let anchored = rule.validator.is_some_and(|v| v.anchored_to_region());
         let mut pos = rs;
+        // What is left of the region must still be able to hold a match: its digits and
+        // separators are counted once and then only those the search moves past are taken
+        // off, so a long region of retries (`1 2 3 …`) stays linear.
+        let mut left = Counts::of(&bytes[rs..re]);
+        let mut counted = rs;
         while pos < re {
-            // What is left of the region must still be able to hold a match.
-            if re - pos < rule.min_len || !rule.could_fit(&bytes[pos..re]) {
+            left.remove(&bytes[counted..pos]);
+            counted = pos;
+            if re - pos < rule.min_len || !left.fit(rule) {
                 break;
             }
             let Some(m) = rule.regex.find(&text[pos..re]) else {
@@ -543,6 +549,34 @@ impl Detector {
                 out.push(c);
             }
         }
+    }
+}
+
+/// ASCII digits and separators (bytes other than ASCII letters and digits) in a byte range.
+#[derive(Debug, Clone, Copy)]
+struct Counts {
+    digits: usize,
+    seps: usize,
+}
+
+impl Counts {
+    fn of(bytes: &[u8]) -> Self {
+        let mut c = Counts { digits: 0, seps: 0 };
+        for &b in bytes {
+            c.digits += usize::from(b.is_ascii_digit());
+            c.seps += usize::from(!b.is_ascii_alphanumeric());
+        }
+        c
+    }
+
+    fn remove(&mut self, bytes: &[u8]) {
+        let gone = Counts::of(bytes);
+        self.digits -= gone.digits;
+        self.seps -= gone.seps;
+    }
+
+    fn fit(&self, rule: &Rule) -> bool {
+        self.digits >= rule.min_digits && self.seps >= rule.min_seps
     }
 }
 
