@@ -401,16 +401,17 @@ impl Detector {
                 while e < bytes.len() && cs[usize::from(bytes[e])] {
                     e += 1;
                 }
-                *progress = (*progress).max(e);
-                // Too short, or too few digits or separators for any match: no regex call.
-                if e - s < rule.min_len || !rule.could_fit(&bytes[s..e]) {
-                    return;
-                }
                 (s, e)
             }
             None => (0, bytes.len()),
         };
         *progress = (*progress).max(re);
+        // Too short, or too few digits or separators for any match: no regex call. The counts
+        // are kept for the retries below.
+        let mut left = Counts::of(rule, &bytes[rs..re]);
+        if re - rs < rule.min_len || !left.fit(rule) {
+            return;
+        }
         let region = &text[rs..re];
         if !rule.region_contains.is_empty()
             && !rule
@@ -425,13 +426,12 @@ impl Detector {
         // hostile input (`a-a-a-…@x.io`) would cost a search per byte.
         let anchored = rule.validator.is_some_and(|v| v.anchored_to_region());
         let mut pos = rs;
-        // What is left of the region must still be able to hold a match: its digits and
-        // separators are counted once and then only those the search moves past are taken
-        // off, so a long region of retries (`1 2 3 …`) stays linear.
-        let mut left = Counts::of(&bytes[rs..re]);
+        // What is left of the region must still be able to hold a match: only the digits and
+        // separators the search moves past are taken off the region's counts, so a long
+        // region of retries (`1 2 3 …`) stays linear.
         let mut counted = rs;
         while pos < re {
-            left.remove(&bytes[counted..pos]);
+            left.remove(rule, &bytes[counted..pos]);
             counted = pos;
             if re - pos < rule.min_len || !left.fit(rule) {
                 break;
@@ -479,7 +479,7 @@ impl Detector {
         let mut end = me;
         for _ in 0..=MAX_CUTS {
             // Cuts only get shorter: once one cannot hold a match, none can.
-            if end - ms < rule.min_len || !rule.could_fit(&bytes[ms..end]) {
+            if end - ms < rule.min_len || !Counts::of(rule, &bytes[ms..end]).fit(rule) {
                 return None;
             }
             if end == me || rule.full_regex.is_match(&text[ms..end]) {
@@ -560,17 +560,20 @@ struct Counts {
 }
 
 impl Counts {
-    fn of(bytes: &[u8]) -> Self {
+    /// The counts of `bytes`; nothing is counted for a rule that needs neither.
+    fn of(rule: &Rule, bytes: &[u8]) -> Self {
         let mut c = Counts { digits: 0, seps: 0 };
-        for &b in bytes {
-            c.digits += usize::from(b.is_ascii_digit());
-            c.seps += usize::from(!b.is_ascii_alphanumeric());
+        if rule.min_digits > 0 || rule.min_seps > 0 {
+            for &b in bytes {
+                c.digits += usize::from(b.is_ascii_digit());
+                c.seps += usize::from(!b.is_ascii_alphanumeric());
+            }
         }
         c
     }
 
-    fn remove(&mut self, bytes: &[u8]) {
-        let gone = Counts::of(bytes);
+    fn remove(&mut self, rule: &Rule, bytes: &[u8]) {
+        let gone = Counts::of(rule, bytes);
         self.digits -= gone.digits;
         self.seps -= gone.seps;
     }

@@ -56,18 +56,6 @@ pub struct Rule {
     pub source: String,
 }
 
-impl Rule {
-    /// Whether `region` has the digits and separators every match needs.
-    pub fn could_fit(&self, region: &[u8]) -> bool {
-        if self.min_digits == 0 && self.min_seps == 0 {
-            return true;
-        }
-        let digits = region.iter().filter(|b| b.is_ascii_digit()).count();
-        let seps = region.iter().filter(|b| !b.is_ascii_alphanumeric()).count();
-        digits >= self.min_digits && seps >= self.min_seps
-    }
-}
-
 /// An ordered set of compiled rules. Rule ids are unique.
 #[derive(Debug, Default)]
 pub struct RuleSet {
