@@ -1,13 +1,13 @@
 //! Context words: whole words near a match, or tokens of the field name it sits in, that make a
 //! match more (or less) likely to be personal data.
 
+use super::literals::LiteralSet;
 use crate::rules::ContextSpec;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 #[derive(Debug)]
 pub struct Context {
-    positive: Option<AhoCorasick>,
-    negative: Option<AhoCorasick>,
+    positive: Option<LiteralSet>,
+    negative: Option<LiteralSet>,
     key_words: Vec<String>,
     drop_before: Vec<String>,
     window: usize,
@@ -23,15 +23,8 @@ pub enum Signal {
     Drop,
 }
 
-fn automaton(words: &[String]) -> Option<AhoCorasick> {
-    if words.is_empty() {
-        return None;
-    }
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(words)
-        .ok()
+fn automaton(words: &[String]) -> Option<LiteralSet> {
+    LiteralSet::new(words, true)
 }
 
 impl Context {
@@ -55,12 +48,25 @@ impl Context {
     /// word anywhere in the text, or a field word in the key. A rule whose context is required
     /// is not run at all on a string where this is false.
     pub fn could_support(&self, text: &str, key: Option<&str>) -> bool {
-        if key.is_some_and(|k| key_tokens(k).any(|t| self.key_words.contains(&t))) {
+        if key.is_some_and(|k| self.key_names_field(k)) {
             return true;
         }
         self.positive
             .as_ref()
             .is_some_and(|pos| has_word(pos, text, 0, text.len()))
+    }
+
+    /// Whether a token of the field name `key` is one of the rule's field words. Runs for
+    /// every keyed string, so ASCII keys are tokenised without allocating.
+    fn key_names_field(&self, key: &str) -> bool {
+        if self.key_words.is_empty() {
+            return false;
+        }
+        if !key.is_ascii() {
+            return key_tokens(key).any(|t| self.key_words.contains(&t));
+        }
+        let is = |t: &str| self.key_words.iter().any(|w| w.eq_ignore_ascii_case(t));
+        is(key) || ascii_key_tokens(key).any(is)
     }
 
     /// [`Context::signal`], with the word search kept inside `limits` (the gap between a match
@@ -96,7 +102,7 @@ impl Context {
                 return Signal::Raise;
             }
         }
-        if key.is_some_and(|k| key_tokens(k).any(|t| self.key_words.contains(&t))) {
+        if key.is_some_and(|k| self.key_names_field(k)) {
             return Signal::Raise;
         }
         Signal::None
@@ -107,12 +113,14 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-/// A match of `ac` inside `text[a..b]` with no word character right before or after it.
-fn has_word(ac: &AhoCorasick, text: &str, a: usize, b: usize) -> bool {
+/// A word of `words` inside `text[a..b]` with no word character right before or after it.
+fn has_word(words: &LiteralSet, text: &str, a: usize, b: usize) -> bool {
     let bytes = text.as_bytes();
-    ac.find_iter(&bytes[a..b]).any(|m| {
-        let (s, e) = (a + m.start(), a + m.end());
-        (s == 0 || !is_word_byte(bytes[s - 1])) && (e >= bytes.len() || !is_word_byte(bytes[e]))
+    words.for_each(bytes, a..b, |s, k| {
+        let e = s + words.len(k);
+        e <= b
+            && (s == 0 || !is_word_byte(bytes[s - 1]))
+            && (e >= bytes.len() || !is_word_byte(bytes[e]))
     })
 }
 
@@ -148,6 +156,31 @@ fn ceil_boundary(s: &str, mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// The tokens of an ASCII field name as [`key_tokens`] splits it (without the whole name),
+/// in their original case.
+fn ascii_key_tokens(key: &str) -> impl Iterator<Item = &str> + '_ {
+    let b = key.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() && !b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if i >= b.len() {
+            return None;
+        }
+        let start = i;
+        let mut prev_lower = false;
+        while i < b.len() && b[i].is_ascii_alphanumeric() {
+            if b[i].is_ascii_uppercase() && prev_lower {
+                break;
+            }
+            prev_lower = b[i].is_ascii_lowercase() || b[i].is_ascii_digit();
+            i += 1;
+        }
+        Some(&key[start..i])
+    })
 }
 
 /// Lowercase tokens of a field name: `client_ip` → `client`, `ip`; `phoneNumber` → `phone`,
@@ -241,6 +274,22 @@ mod tests {
             "a text column"
         );
         let toks: Vec<_> = key_tokens("userIPAddress_v2").collect();
+        for key in [
+            "userIPAddress_v2",
+            "client_ip",
+            "phoneNumber",
+            "__x__Y",
+            "aB1cD",
+            "ABC",
+            "a--b",
+            "",
+            "content",
+            "DOB_2",
+        ] {
+            let fast: Vec<String> = ascii_key_tokens(key).map(str::to_lowercase).collect();
+            let slow: Vec<String> = key_tokens(key).skip(1).collect();
+            assert_eq!(fast, slow, "{key:?}");
+        }
         assert!(toks.contains(&"user".to_string()) && toks.contains(&"v2".to_string()));
     }
 

@@ -3,10 +3,10 @@
 use super::bytesearch::ByteSet;
 use super::context::{Context, Signal};
 use super::fields::FieldKinds;
+use super::literals::LiteralSet;
 use super::validators::{ValidationEnv, Verdict};
 use crate::findings::Confidence;
 use crate::rules::{Boundary, Rule, RuleSet};
-use aho_corasick::AhoCorasick;
 use memchr::memmem;
 use std::collections::BTreeMap;
 
@@ -34,6 +34,11 @@ pub struct Scratch {
     /// Per rule: how far the literal-anchor pass has searched.
     next_lit: Vec<usize>,
     candidates: Vec<Match>,
+    /// Per walked rule (see [`Walk`]): its region around the current anchor and the region's
+    /// counts.
+    regions: Vec<(usize, usize, Counts)>,
+    /// Per anchor group: where its next anchor is.
+    heads: Vec<Option<usize>>,
     /// (rule, normalized value) of the matches accepted so far in the current record.
     record: Vec<(usize, String)>,
 }
@@ -58,27 +63,11 @@ const RECORD_MEMORY: usize = 256;
 /// A rejected candidate is retried with at most this many shorter cuts.
 const MAX_CUTS: usize = 8;
 
-/// One automaton of literal anchors. The search reports one pattern per position; every
-/// pattern occurring there is then found by comparing it in place, so all occurrences of all
-/// literals are seen, as an overlapping search would.
+/// Literal anchors of rules that match case-sensitively, or of those that do not.
 #[derive(Debug)]
 struct Literals {
-    ac: AhoCorasick,
-    patterns: Vec<String>,
+    set: LiteralSet,
     rule_of: Vec<usize>,
-    fold: bool,
-}
-
-impl Literals {
-    fn at(&self, text: &[u8], pos: usize, pat: &str) -> bool {
-        text.get(pos..pos + pat.len()).is_some_and(|t| {
-            if self.fold {
-                t.eq_ignore_ascii_case(pat.as_bytes())
-            } else {
-                t == pat.as_bytes()
-            }
-        })
-    }
 }
 
 /// Compiled rules plus the tables that drive the single anchor pass.
@@ -86,8 +75,13 @@ impl Literals {
 pub struct Detector {
     rules: Vec<Rule>,
     contexts: Vec<Context>,
-    by_byte: Vec<Vec<usize>>,
     anchors: ByteSet,
+    /// The anchor bytes, grouped by the rules they anchor.
+    groups: Vec<AnchorGroup>,
+    /// Whether a group's search resumes past its rules' nearest region end (off only in the
+    /// reference engine the tests compare with).
+    skip_ahead: bool,
+    walk: Walk,
     /// Literal anchors: case-sensitive, then ASCII-case-folding.
     literals: Vec<Literals>,
     ascii_escape: memmem::Finder<'static>,
@@ -104,9 +98,9 @@ impl Detector {
         let rules: Vec<Rule> = rules.rules().to_vec();
         let mut by_byte = vec![Vec::new(); 256];
         let mut is_anchor = [false; 256];
-        // Literals of case-sensitive rules go to one automaton that can use a SIMD prefilter;
-        // those of rules with a case-insensitive regex (`(?i)`: passwords, deny lists) to one
-        // that folds ASCII case. The regex decides either way.
+        // Literals of case-sensitive rules go to one set; those of rules with a
+        // case-insensitive regex (`(?i)`: passwords, deny lists) to one that folds ASCII case.
+        // The regex decides either way.
         let mut lits: [(Vec<String>, Vec<usize>); 2] = Default::default();
         for (i, r) in rules.iter().enumerate() {
             for b in 0..256 {
@@ -124,27 +118,19 @@ impl Detector {
         let literals: Vec<Literals> = lits
             .into_iter()
             .enumerate()
-            .filter(|(_, (l, _))| !l.is_empty())
-            .map(|(fold, (l, rule_of))| {
-                // Leftmost-first, so the search can use its SIMD prefilter; every pattern at a
-                // match position is then checked by hand (see `literal_anchors`).
-                let ac = aho_corasick::AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(fold == 1)
-                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-                    .build(&l)
-                    .expect("literal anchors compile");
-                Literals {
-                    ac,
-                    patterns: l,
+            .filter_map(|(fold, (l, rule_of))| {
+                Some(Literals {
+                    set: LiteralSet::new(&l, fold == 1)?,
                     rule_of,
-                    fold: fold == 1,
-                }
+                })
             })
             .collect();
         Detector {
             contexts: rules.iter().map(|r| Context::new(&r.context)).collect(),
+            walk: Walk::new(&rules),
+            groups: AnchorGroup::all(&by_byte),
+            skip_ahead: true,
             rules,
-            by_byte,
             anchors: ByteSet::new(is_anchor),
             literals,
             ascii_escape: memmem::Finder::new(b"\\u00").into_owned(),
@@ -184,7 +170,7 @@ impl Detector {
         if self.anchors.find(raw, 0).is_some() || self.fields.may_contain(raw) {
             return true;
         }
-        if self.literals.iter().any(|l| l.ac.is_match(raw)) {
+        if self.literals.iter().any(|l| l.set.may_occur(raw)) {
             return true;
         }
         self.ascii_escape
@@ -210,11 +196,31 @@ impl Detector {
         scratch.next_lit.clear();
         scratch.next_lit.resize(self.rules.len(), 0);
         scratch.candidates.clear();
+        scratch.regions.clear();
+        scratch
+            .regions
+            .resize(self.walk.rules.len(), (0, 0, Counts::default()));
         let bytes = text.as_bytes();
-        let mut from = 0;
-        while let Some(p) = self.anchors.find(bytes, from) {
-            from = p + 1;
-            for &r in &self.by_byte[usize::from(bytes[p])] {
+        // Anchor bytes are searched per group (bytes that anchor the same rules), and the
+        // groups' next anchors are visited in text order. After an anchor, a group's search
+        // resumes past the nearest region end of its rules: no rule of the group has anything
+        // to do before that.
+        scratch.heads.clear();
+        scratch
+            .heads
+            .extend(self.groups.iter().map(|g| g.bytes.find(bytes, 0)));
+        while let Some((g, p)) = scratch
+            .heads
+            .iter()
+            .enumerate()
+            .filter_map(|(g, h)| h.map(|p| (g, p)))
+            .min_by_key(|&(_, p)| p)
+        {
+            let group = &self.groups[g];
+            // Rules due at this anchor; the regions of those the walk covers are found in one
+            // pass for all of them.
+            let mut due = 0u64;
+            for &r in &group.rules {
                 if p >= scratch.next[r] {
                     if self.rules[r].context.required
                         && !self.may_be_supported(r, text, key, &scratch.record)
@@ -222,39 +228,51 @@ impl Detector {
                         scratch.next[r] = usize::MAX;
                         continue;
                     }
-                    self.run_rule(
-                        r,
-                        text,
-                        p,
-                        p + 1,
-                        &mut scratch.next[r],
-                        &mut scratch.candidates,
-                    );
+                    due |= self.walk.bit[r];
                 }
             }
+            if due != 0 {
+                self.walk.regions(bytes, p, due, &mut scratch.regions);
+            }
+            for &r in &group.rules {
+                if p < scratch.next[r] {
+                    continue;
+                }
+                let progress = &mut scratch.next[r];
+                if self.walk.bit[r] == 0 {
+                    self.run_rule(r, text, p, p + 1, progress, &mut scratch.candidates);
+                } else {
+                    let (rs, re, counts) = scratch.regions[self.walk.index(r)];
+                    debug_assert!(
+                        rs >= *progress,
+                        "a walked region starts before its progress"
+                    );
+                    *progress = re;
+                    self.run_region(r, text, rs, re, counts, &mut scratch.candidates);
+                }
+            }
+            let resume = group
+                .rules
+                .iter()
+                .map(|&r| scratch.next[r])
+                .filter(|&n| n != usize::MAX)
+                .min();
+            let resume = if self.skip_ahead { resume } else { Some(0) };
+            scratch.heads[g] = resume.and_then(|n| group.bytes.find(bytes, n.max(p + 1)));
         }
         // Literal anchors keep their own progress: the byte pass may already have moved past
         // an earlier literal (`dead:beef::cafe … port 443`). A span found by both passes is
         // dropped as a duplicate by the overlap resolution.
         for lits in &self.literals {
-            let mut from = 0;
-            while let Some(m) = lits
-                .ac
-                .find(aho_corasick::Input::new(text).span(from..text.len()))
-            {
-                from = m.start() + 1;
-                for (k, pat) in lits.patterns.iter().enumerate() {
-                    if !lits.at(bytes, m.start(), pat) {
-                        continue;
-                    }
-                    let r = lits.rule_of[k];
-                    if m.start() >= scratch.next_lit[r] {
-                        let progress = &mut scratch.next_lit[r];
-                        let end = m.start() + pat.len();
-                        self.run_rule(r, text, m.start(), end, progress, &mut scratch.candidates);
-                    }
+            lits.set.for_each(bytes, 0..bytes.len(), |start, k| {
+                let r = lits.rule_of[k];
+                if start >= scratch.next_lit[r] {
+                    let progress = &mut scratch.next_lit[r];
+                    let end = start + lits.set.len(k);
+                    self.run_rule(r, text, start, end, progress, &mut scratch.candidates);
                 }
-            }
+                false
+            });
         }
         let first = out.len();
         if !scratch.candidates.is_empty() {
@@ -392,7 +410,11 @@ impl Detector {
         let bytes = text.as_bytes();
         let (rs, re) = match &rule.charset {
             Some(cs) => {
-                let floor = *progress;
+                let floor = if rule.starts_at_anchor {
+                    a_start
+                } else {
+                    *progress
+                };
                 let mut s = a_start;
                 while s > floor && cs[usize::from(bytes[s - 1])] {
                     s -= 1;
@@ -406,9 +428,30 @@ impl Detector {
             None => (0, bytes.len()),
         };
         *progress = (*progress).max(re);
+        self.run_region(
+            r,
+            text,
+            rs,
+            re,
+            Counts::of(rule, &bytes[rs..re]),
+            candidates,
+        );
+    }
+
+    /// Searches `text[rs..re]`, a region of rule `r` whose digits and separators are `left`.
+    fn run_region(
+        &self,
+        r: usize,
+        text: &str,
+        rs: usize,
+        re: usize,
+        mut left: Counts,
+        candidates: &mut Vec<Match>,
+    ) {
+        let rule = &self.rules[r];
+        let bytes = text.as_bytes();
         // Too short, or too few digits or separators for any match: no regex call. The counts
         // are kept for the retries below.
-        let mut left = Counts::of(rule, &bytes[rs..re]);
         if re - rs < rule.min_len || !left.fit(rule) {
             return;
         }
@@ -553,7 +596,7 @@ impl Detector {
 }
 
 /// ASCII digits and separators (bytes other than ASCII letters and digits) in a byte range.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Counts {
     digits: usize,
     seps: usize,
@@ -562,14 +605,19 @@ struct Counts {
 impl Counts {
     /// The counts of `bytes`; nothing is counted for a rule that needs neither.
     fn of(rule: &Rule, bytes: &[u8]) -> Self {
-        let mut c = Counts { digits: 0, seps: 0 };
+        let mut c = Counts::default();
         if rule.min_digits > 0 || rule.min_seps > 0 {
             for &b in bytes {
-                c.digits += usize::from(b.is_ascii_digit());
-                c.seps += usize::from(!b.is_ascii_alphanumeric());
+                c.add(b);
             }
         }
         c
+    }
+
+    #[inline(always)]
+    fn add(&mut self, b: u8) {
+        self.digits += usize::from(b.is_ascii_digit());
+        self.seps += usize::from(!b.is_ascii_alphanumeric());
     }
 
     fn remove(&mut self, rule: &Rule, bytes: &[u8]) {
@@ -583,9 +631,251 @@ impl Counts {
     }
 }
 
+/// Anchor bytes that anchor the same rules (the digits; `@`).
+#[derive(Debug)]
+struct AnchorGroup {
+    bytes: ByteSet,
+    rules: Vec<usize>,
+}
+
+impl AnchorGroup {
+    fn all(by_byte: &[Vec<usize>]) -> Vec<AnchorGroup> {
+        let mut groups: Vec<(Vec<usize>, [bool; 256])> = Vec::new();
+        for (b, rules) in by_byte.iter().enumerate().filter(|(_, r)| !r.is_empty()) {
+            match groups.iter_mut().find(|(r, _)| r == rules) {
+                Some((_, bytes)) => bytes[b] = true,
+                None => {
+                    let mut bytes = [false; 256];
+                    bytes[b] = true;
+                    groups.push((rules.clone(), bytes));
+                }
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(rules, bytes)| AnchorGroup {
+                bytes: ByteSet::new(bytes),
+                rules,
+            })
+            .collect()
+    }
+}
+
+/// The rules whose regions are found together: those with a byte anchor and a charset without
+/// lowercase prose letters (`g`–`z`), so their regions are short tokens (digit runs, dotted
+/// quads, hex strings). At a digit, one walk out from the anchor finds the regions of all
+/// such rules due there, instead of one expansion per rule. Regions of prose-wide charsets
+/// (street addresses, dates) span sentences and keep their own expansion.
+#[derive(Debug)]
+struct Walk {
+    /// The walked rules, at most 64, in rule order.
+    rules: Vec<usize>,
+    /// Per rule: its bit in the masks below (0 when not walked).
+    bit: Vec<u64>,
+    /// Per byte: the walked rules whose charset holds it.
+    class: [u64; 256],
+}
+
+impl Walk {
+    fn new(rules: &[Rule]) -> Self {
+        let prose = |cs: &[bool; 256]| (b'g'..=b'z').any(|b| cs[usize::from(b)]);
+        let mut walk = Walk {
+            rules: Vec::new(),
+            bit: vec![0; rules.len()],
+            class: [0; 256],
+        };
+        for (i, r) in rules.iter().enumerate() {
+            let Some(cs) = &r.charset else { continue };
+            if prose(cs) || !r.anchor_bytes.iter().any(|&a| a) || walk.rules.len() == 64 {
+                continue;
+            }
+            let bit = 1u64 << walk.rules.len();
+            walk.rules.push(i);
+            walk.bit[i] = bit;
+            for b in 0..256 {
+                if cs[b] {
+                    walk.class[b] |= bit;
+                }
+            }
+        }
+        walk
+    }
+
+    fn index(&self, r: usize) -> usize {
+        self.bit[r].trailing_zeros() as usize
+    }
+
+    /// For each walked rule in `due` (all in the charsets' class of `bytes[p]`), the region
+    /// around `p`: the longest run of bytes in its charset, with its counts.
+    #[inline(never)]
+    fn regions(&self, bytes: &[u8], p: usize, due: u64, out: &mut [(usize, usize, Counts)]) {
+        let mut alive = due & self.class[usize::from(bytes[p])];
+        debug_assert_eq!(alive, due, "an anchor byte outside its rule's charset");
+        let mut back = Counts::default();
+        let mut s = p;
+        while s > 0 {
+            let still = alive & self.class[usize::from(bytes[s - 1])];
+            if still != alive {
+                Self::record_starts(alive & !still, s, back, out);
+                alive = still;
+                if alive == 0 {
+                    break;
+                }
+            }
+            s -= 1;
+            back.add(bytes[s]);
+        }
+        Self::record_starts(alive, s, back, out);
+        let mut alive = due;
+        let mut fwd = Counts::default();
+        let mut e = p;
+        while e < bytes.len() {
+            let still = alive & self.class[usize::from(bytes[e])];
+            if still != alive {
+                Self::record_ends(alive & !still, e, fwd, out);
+                alive = still;
+                if alive == 0 {
+                    break;
+                }
+            }
+            fwd.add(bytes[e]);
+            e += 1;
+        }
+        Self::record_ends(alive, e, fwd, out);
+    }
+
+    fn record_starts(mut rules: u64, s: usize, c: Counts, out: &mut [(usize, usize, Counts)]) {
+        while rules != 0 {
+            let k = rules.trailing_zeros() as usize;
+            rules &= rules - 1;
+            out[k].0 = s;
+            out[k].2 = c;
+        }
+    }
+
+    fn record_ends(mut rules: u64, e: usize, c: Counts, out: &mut [(usize, usize, Counts)]) {
+        while rules != 0 {
+            let k = rules.trailing_zeros() as usize;
+            rules &= rules - 1;
+            out[k].1 = e;
+            out[k].2.digits += c.digits;
+            out[k].2.seps += c.seps;
+        }
+    }
+}
+
 fn next_boundary(text: &str, mut i: usize) -> usize {
     while i < text.len() && !text.is_char_boundary(i) {
         i += 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+
+    impl Detector {
+        /// The plain engine: every anchor visited, every rule's region grown on its own and
+        /// searched from its start.
+        fn reference(mut self) -> Self {
+            self.walk = Walk::new(&[]);
+            self.walk.bit = vec![0; self.rules.len()];
+            self.skip_ahead = false;
+            for r in &mut self.rules {
+                r.starts_at_anchor = false;
+            }
+            self
+        }
+    }
+
+    fn run(d: &Detector, text: &str) -> Vec<Match> {
+        let (mut scratch, mut out) = (Scratch::default(), Vec::new());
+        d.detect(text, Some("note"), &mut scratch, &mut out);
+        out
+    }
+
+    /// The shared region walk, the group skips and anchor-start regions change how much work
+    /// is done, never what is found.
+    #[test]
+    fn same_matches_as_the_plain_engine() {
+        let fast = Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default());
+        let plain =
+            Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default()).reference();
+        assert!(fast.walk.rules.len() >= 6, "digit rules are walked");
+        let mut texts: Vec<String> = [
+            "Order 641-2024876-7871816 shipped on 2023-03-22; total $1,299.99.",
+            "Build 10.0.19041.1 failed at 2024-02-01T09:25:16Z, commit cab5f57b464838c68ed98fea7d2f2e6e20060ade.",
+            "Request 835ebecc-0944-4cd7-a2ab-e5817883090b took 231 ms on v1.2.3.",
+            "call +44 7400 123456 or (415) 555-2671, card 4111 1111 1111 1111, ssn 123-45-6789",
+            "born 1978-02-14 at 221 Baker Street, London; host 192.168.1.20 / fe80::1 / 00:1A:2B:3C:4D:5E",
+            "IBAN GB82 WEST 1234 5698 7654 32, NI QQ 12 34 56 C, a.b@example.com 12 34 56 78 90",
+            "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Random strings of pieces of numbers, separators and words.
+        let pieces = [
+            "4111",
+            " ",
+            "1111",
+            "-",
+            ".",
+            "192",
+            "168",
+            "1",
+            "555",
+            "2671",
+            "(415)",
+            "+44",
+            "7400",
+            "123456",
+            "@",
+            "a.b",
+            "example.com",
+            ":",
+            "fe80",
+            "::",
+            "12",
+            "GB82",
+            "WEST",
+            " Street",
+            "Baker",
+            "born ",
+            "ssn ",
+            "call ",
+            "1978-02-14",
+            "0",
+            "9",
+            "/",
+            ",",
+            "x",
+            "Q",
+            "00:1A",
+            "45",
+            "6789",
+            "2023",
+            "  ",
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as usize
+        };
+        for _ in 0..4000 {
+            let n = next() % 24;
+            texts.push((0..n).map(|_| pieces[next() % pieces.len()]).collect());
+        }
+        let mut found = 0;
+        for t in &texts {
+            let want = run(&plain, t);
+            found += want.len();
+            assert_eq!(run(&fast, t), want, "{t:?}");
+        }
+        assert!(found > 200, "the inputs hold findings ({found})");
+    }
 }

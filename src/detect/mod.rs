@@ -10,6 +10,7 @@ pub mod bytesearch;
 mod context;
 pub mod engine;
 pub mod fields;
+mod literals;
 pub mod validators;
 
 pub use allow::AllowList;

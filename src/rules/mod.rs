@@ -49,6 +49,10 @@ pub struct Rule {
     pub min_digits: usize,
     /// The fewest separators (bytes other than ASCII letters and digits) a match can have.
     pub min_seps: usize,
+    /// Every match starts with one of the anchor bytes (and the regex has no look-around):
+    /// a region then starts at its anchor, since a match starting earlier in the run would
+    /// start at an earlier anchor, already searched.
+    pub starts_at_anchor: bool,
     pub context: ContextSpec,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
@@ -221,6 +225,12 @@ pub fn compile_spec(spec: RuleSpec, source: &str) -> Result<Rule> {
         None => None,
     };
     let shape = shape::of(&spec.regex);
+    // Not for validators that look at the whole region (it would start elsewhere).
+    let starts_at_anchor = pf.literals.is_empty()
+        && !validator.is_some_and(|v: Validator| v.anchored_to_region())
+        && shape::first_bytes(&spec.regex).is_some_and(|first| {
+            (0..256).all(|b| !first[b] || anchor_bytes[b]) && first.iter().any(|&f| f)
+        });
     let min_digits = shape
         .min_digits
         .max(validator.map_or(0, |v: Validator| v.min_digits()));
@@ -228,6 +238,7 @@ pub fn compile_spec(spec: RuleSpec, source: &str) -> Result<Rule> {
         min_len: shape.min_len,
         min_digits,
         min_seps: shape.min_seps,
+        starts_at_anchor,
         name: if spec.name.is_empty() {
             spec.id.clone()
         } else {

@@ -134,7 +134,7 @@ impl Validator {
 
     /// True for validators that accept only a match filling its region from its start (an
     /// email address is the whole run of address characters): the engine then makes one
-    /// attempt per region.
+    /// attempt per region. These are the validators that look at the region at all.
     pub fn anchored_to_region(self) -> bool {
         matches!(
             self,

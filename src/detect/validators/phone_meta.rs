@@ -61,6 +61,10 @@ pub struct Region {
     transform: Option<String>,
     formats: Vec<FormatRule>,
     leading_digits: Option<Regex>,
+    /// The digit counts a national-format number can have here: the possible lengths of a
+    /// national significant number, plus at most this many digits of national prefix (`None`:
+    /// no bound known). Checked before any regex.
+    digit_counts: (usize, Option<usize>),
 }
 
 fn anchored_start(src: &str) -> Option<Regex> {
@@ -72,7 +76,7 @@ impl Region {
         let d = meta.descriptors();
         let general = Desc::new(d.general(), &[])?;
         let fallback = general.lengths.clone();
-        let types = [
+        let types: Vec<Desc> = [
             d.premium_rate(),
             d.toll_free(),
             d.shared_cost(),
@@ -103,14 +107,47 @@ impl Region {
                 })
             })
             .collect();
+        let national_prefix = meta
+            .national_prefix()
+            .filter(|p| !p.is_empty())
+            .map(str::to_string);
+        // The most digits national-prefix stripping can remove: the longest match of the
+        // parsing pattern, or the prefix itself.
+        let strip = match meta.national_prefix_for_parsing() {
+            Some(r) => regex_syntax::ParserBuilder::new()
+                .ignore_whitespace(true)
+                .unicode(false)
+                .utf8(false)
+                .build()
+                .parse(r.as_str())
+                .ok()
+                .and_then(|h| h.properties().maximum_len()),
+            None => Some(national_prefix.as_ref().map_or(0, String::len)),
+        };
+        // A valid number has the general lengths (where given) and those of one number type
+        // (a type without lengths of its own has the general ones).
+        let lengths = if general.lengths.is_empty() {
+            if types.iter().any(|t| t.lengths.is_empty()) {
+                Vec::new()
+            } else {
+                types
+                    .iter()
+                    .flat_map(|t| t.lengths.iter().copied())
+                    .collect()
+            }
+        } else {
+            general.lengths.clone()
+        };
+        let digit_counts = match (lengths.iter().min(), lengths.iter().max()) {
+            (Some(&lo), Some(&hi)) => (usize::from(lo), strip.map(|s| usize::from(hi) + s)),
+            _ => (0, None),
+        };
         Some(Region {
             code: meta.country_code(),
+            digit_counts,
             general,
             types,
-            national_prefix: meta
-                .national_prefix()
-                .filter(|p| !p.is_empty())
-                .map(str::to_string),
+            national_prefix,
             prefix_for_parsing: meta
                 .national_prefix_for_parsing()
                 .and_then(|r| anchored_start(r.as_str())),
@@ -253,6 +290,11 @@ pub fn siblings(idx: usize) -> Vec<usize> {
 /// Returns the E.164 form.
 pub fn valid_national(region_idx: usize, digits: &str, breaks: &[usize]) -> Option<String> {
     let r = region(region_idx)?;
+    // Stripping only removes digits, so a number of the wrong length is rejected here.
+    let (lo, hi) = r.digit_counts;
+    if digits.len() < lo || hi.is_some_and(|hi| digits.len() > hi) {
+        return None;
+    }
     let (nsn, stripped) = r.strip_national_prefix(digits);
     if !r.is_valid_nsn(&nsn) || (!stripped && r.prefix_required(&nsn)) {
         return None;

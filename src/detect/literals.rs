@@ -1,0 +1,236 @@
+//! Every occurrence of a set of literals, optionally ignoring ASCII case, found with a SIMD
+//! prefilter. A case-insensitive automaton cannot use aho-corasick's packed (Teddy) searcher
+//! and walks every byte; so a literal to be matched ignoring case is searched by each ASCII
+//! case variant of its first few bytes, case-sensitively, and the whole literal is compared
+//! at each position found. Used for rule anchor literals and context words.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+use std::collections::HashMap;
+
+/// Bytes of a case-insensitive literal searched in all their case variants (at most 2^3 = 8
+/// variants each, so a few words stay within the packed searcher's limits).
+const FOLD_PREFIX: usize = 3;
+
+#[derive(Debug, Clone)]
+pub struct LiteralSet {
+    /// Case-sensitive: the literals, or for a folding set the case variants of their prefixes.
+    ac: AhoCorasick,
+    /// Literals by their first bytes (at most [`FOLD_PREFIX`], ASCII-lowercased when folding):
+    /// every literal occurring at a position is found under a prefix of the text there.
+    by_prefix: HashMap<Vec<u8>, Vec<usize>>,
+    literals: Vec<Vec<u8>>,
+    fold: bool,
+}
+
+impl LiteralSet {
+    /// `None` when there are no (non-empty) literals.
+    pub fn new<S: AsRef<[u8]>>(literals: &[S], fold: bool) -> Option<Self> {
+        let literals: Vec<Vec<u8>> = literals.iter().map(|l| l.as_ref().to_vec()).collect();
+        let mut keys: Vec<Vec<u8>> = Vec::new();
+        let mut by_prefix: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
+        for (i, lit) in literals.iter().enumerate() {
+            if lit.is_empty() {
+                continue;
+            }
+            let prefix = &lit[..lit.len().min(FOLD_PREFIX)];
+            let prefix = if fold {
+                prefix.to_ascii_lowercase()
+            } else {
+                prefix.to_vec()
+            };
+            if fold {
+                keys.extend(case_variants(&prefix));
+            } else {
+                keys.push(lit.clone());
+            }
+            by_prefix.entry(prefix).or_default().push(i);
+        }
+        if keys.is_empty() {
+            return None;
+        }
+        keys.sort();
+        keys.dedup();
+        // Leftmost-first so the packed searcher can be used; every literal at a position
+        // found is then compared there (see `for_each`).
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(&keys)
+            .ok()?;
+        Some(LiteralSet {
+            ac,
+            by_prefix,
+            literals,
+            fold,
+        })
+    }
+
+    /// Whether a literal may occur in `hay` (no false negatives).
+    pub fn may_occur(&self, hay: &[u8]) -> bool {
+        self.ac.is_match(hay)
+    }
+
+    /// Calls `f(start, literal index)` for every occurrence starting in `hay[span]`, by start
+    /// and at one start by literal index (overlapping occurrences included), until `f`
+    /// returns `true`; returns whether it did.
+    pub fn for_each(
+        &self,
+        hay: &[u8],
+        span: std::ops::Range<usize>,
+        mut f: impl FnMut(usize, usize) -> bool,
+    ) -> bool {
+        let mut at = span.start;
+        let mut here: Vec<usize> = Vec::new();
+        while at <= span.end.min(hay.len()) {
+            let Some(m) = self.ac.find(Input::new(hay).span(at..hay.len())) else {
+                return false;
+            };
+            let pos = m.start();
+            if pos >= span.end {
+                return false;
+            }
+            at = pos + 1;
+            here.clear();
+            let mut key = [0u8; FOLD_PREFIX];
+            for n in 1..=FOLD_PREFIX.min(hay.len() - pos) {
+                key[n - 1] = hay[pos + n - 1];
+                if self.fold {
+                    key[n - 1] = key[n - 1].to_ascii_lowercase();
+                }
+                let found = self.by_prefix.get(&key[..n]);
+                if let Some(lits) = found {
+                    here.extend(lits.iter().filter(|&&i| self.is_at(hay, pos, i)));
+                }
+            }
+            here.sort_unstable();
+            if here.iter().any(|&i| f(pos, i)) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The length of literal `i`.
+    pub fn len(&self, i: usize) -> usize {
+        self.literals[i].len()
+    }
+
+    /// Whether literal `i` occurs at `pos`.
+    pub fn is_at(&self, hay: &[u8], pos: usize, i: usize) -> bool {
+        let lit = &self.literals[i];
+        hay.get(pos..pos + lit.len()).is_some_and(|t| {
+            if self.fold {
+                t.eq_ignore_ascii_case(lit)
+            } else {
+                t == lit.as_slice()
+            }
+        })
+    }
+}
+
+/// Every ASCII case variant of `bytes`.
+fn case_variants(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = vec![Vec::with_capacity(bytes.len())];
+    for &b in bytes {
+        let (lo, up) = (b.to_ascii_lowercase(), b.to_ascii_uppercase());
+        if lo == up {
+            out.iter_mut().for_each(|v| v.push(b));
+        } else {
+            out = out
+                .into_iter()
+                .flat_map(|v| {
+                    let mut w = v.clone();
+                    let mut v = v;
+                    v.push(lo);
+                    w.push(up);
+                    [v, w]
+                })
+                .collect();
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every occurrence by brute force, as `for_each` reports them.
+    fn naive(lits: &[&str], fold: bool, hay: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for pos in 0..hay.len() {
+            for (i, l) in lits.iter().enumerate() {
+                if let Some(t) = hay.as_bytes().get(pos..pos + l.len()) {
+                    if (fold && t.eq_ignore_ascii_case(l.as_bytes())) || t == l.as_bytes() {
+                        out.push((pos, i));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn all(set: &LiteralSet, hay: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        set.for_each(hay.as_bytes(), 0..hay.len(), |p, i| {
+            out.push((p, i));
+            false
+        });
+        out
+    }
+
+    #[test]
+    fn finds_every_occurrence_like_brute_force() {
+        let lits = [
+            "pwd", "Pwd", "password", "pass", "a", "ab", "abc", "abcd", "::", ":",
+        ];
+        let hays = [
+            "my PassWord=x pwd PWD pWd",
+            "abcdabcabab a",
+            "dead:beef::1 :::",
+            "passpasswordpassw",
+            "",
+            "ÄpwdÉ password",
+        ];
+        for fold in [false, true] {
+            let set = LiteralSet::new(&lits, fold).unwrap();
+            for hay in hays {
+                assert_eq!(
+                    all(&set, hay),
+                    naive(&lits, fold, hay),
+                    "{hay:?} fold={fold}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn span_and_early_stop() {
+        let set = LiteralSet::new(&["born", "dob"], true).unwrap();
+        let hay = b"DOB: x, Born y, dob";
+        let mut seen = Vec::new();
+        let stopped = set.for_each(hay, 1..15, |p, i| {
+            seen.push((p, i));
+            i == 0
+        });
+        assert!(stopped);
+        assert_eq!(seen, vec![(8, 0)], "DOB at 0 is outside the span");
+        assert!(set.may_occur(b"xxBORNxx"));
+        assert!(!set.may_occur(b"nothing here"));
+        assert!(LiteralSet::new(&[""], true).is_none());
+    }
+
+    #[test]
+    fn case_variants_of_letters_only() {
+        let mut v = case_variants(b"a-b");
+        v.sort();
+        assert_eq!(
+            v,
+            vec![
+                b"A-B".to_vec(),
+                b"A-b".to_vec(),
+                b"a-B".to_vec(),
+                b"a-b".to_vec()
+            ]
+        );
+    }
+}
