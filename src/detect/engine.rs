@@ -455,6 +455,19 @@ impl Detector {
         if re - rs < rule.min_len || !left.fit(rule) {
             return;
         }
+        // A region of letters and digits only (`5817883090` in a UUID), glued to a letter or
+        // digit on either side: every place a match could start or end is blocked by the
+        // boundary check. Known only where the counts were taken.
+        let counted = rule.min_digits > 0 || rule.min_seps > 0;
+        if counted && left.seps == 0 {
+            let blocks = |b: u8| match rule.boundary {
+                Boundary::Word => is_word(b),
+                Boundary::Alnum => b.is_ascii_alphanumeric(),
+            };
+            if (rs > 0 && blocks(bytes[rs - 1])) || (re < bytes.len() && blocks(bytes[re])) {
+                return;
+            }
+        }
         let region = &text[rs..re];
         if !rule.region_contains.is_empty()
             && !rule
