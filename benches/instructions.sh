@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Instructions per byte scanned, counted by callgrind: a measure of hot-path work that, unlike
+# wall time, does not move with other tenants of a shared machine.
+#
+#   bash benches/instructions.sh [BINARY...]
+#
+# Writes 2 MiB and 8 MiB of the benchmark corpus (examples/gen_corpus.rs) to target/bench-corpus/,
+# counts the instructions of `BINARY scan --threads 1 FILE --format jsonl -o /dev/null` on each,
+# and prints (count(8 MiB) - count(2 MiB)) / (bytes(8 MiB) - bytes(2 MiB)): start-up (compiling
+# the rules and the phone metadata) cancels out. With no argument it measures
+# target/release/piiscan; give several binaries (say, one built from an older commit) to
+# compare them in one run. Needs valgrind (`apt-get install valgrind`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v valgrind >/dev/null; then
+  echo "valgrind is needed: apt-get install valgrind" >&2
+  exit 1
+fi
+cargo build --release --quiet --bin piiscan --example gen_corpus
+mkdir -p target/bench-corpus
+for mib in 2 8; do
+  f=target/bench-corpus/chat-${mib}MiB.jsonl
+  [[ -s $f ]] || target/release/examples/gen_corpus "$mib" "$f" >/dev/null
+done
+small=target/bench-corpus/chat-2MiB.jsonl
+large=target/bench-corpus/chat-8MiB.jsonl
+
+# The scan exits 1 (findings), so its status is not checked; a missing count is.
+count() {
+  local n
+  n=$({ valgrind --tool=callgrind --callgrind-out-file=/dev/null "$1" scan -q --threads 1 "$2" \
+    --format jsonl -o /dev/null 2>&1 || true; } | awk '/Collected/ {print $4}')
+  [[ -n $n ]] || { echo "callgrind gave no count for $1 on $2" >&2; exit 1; }
+  echo "$n"
+}
+
+bins=("$@")
+[[ ${#bins[@]} -gt 0 ]] || bins=(target/release/piiscan)
+bytes=$(($(stat -c %s "$large") - $(stat -c %s "$small")))
+for bin in "${bins[@]}"; do
+  a=$(count "$bin" "$small")
+  b=$(count "$bin" "$large")
+  awk -v a="$a" -v b="$b" -v n="$bytes" -v bin="$bin" \
+    'BEGIN { printf "%-40s %6.1f instructions per byte scanned\n", bin, (b - a) / n }'
+done
