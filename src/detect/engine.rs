@@ -70,10 +70,32 @@ struct Literals {
     rule_of: Vec<usize>,
 }
 
+/// A rule's regex as a fully built DFA (forward and reverse), for the rules searched at every
+/// anchor byte: a search is a table walk, without the general engine's per-call set-up, which
+/// dominates on regions of a few bytes. Built only within a size limit; a rule whose DFA would
+/// be larger (or that uses a feature DFAs lack, like a Unicode `\b`) keeps the `regex` crate.
+fn region_dfa(rule: &Rule) -> Option<regex_automata::dfa::regex::Regex> {
+    use regex_automata::dfa::{dense, regex::Regex};
+    if !rule.anchor_bytes.iter().any(|&b| b) {
+        return None;
+    }
+    Regex::builder()
+        .dense(
+            dense::Config::new()
+                .dfa_size_limit(Some(512 << 10))
+                .determinize_size_limit(Some(1 << 20)),
+        )
+        .build(rule.regex.as_str())
+        .ok()
+}
+
 /// Compiled rules plus the tables that drive the single anchor pass.
 #[derive(Debug)]
 pub struct Detector {
     rules: Vec<Rule>,
+    /// Per rule: its regex as a DFA, where built (see [`region_dfa`]); built at the rule's
+    /// first search, so a scan pays only for the rules it uses.
+    dfas: Vec<std::sync::OnceLock<Option<regex_automata::dfa::regex::Regex>>>,
     contexts: Vec<Context>,
     anchors: ByteSet,
     /// The anchor bytes, grouped by the rules they anchor.
@@ -126,6 +148,7 @@ impl Detector {
             })
             .collect();
         Detector {
+            dfas: rules.iter().map(|_| std::sync::OnceLock::new()).collect(),
             contexts: rules.iter().map(|r| Context::new(&r.context)).collect(),
             walk: Walk::new(&rules),
             groups: AnchorGroup::all(&by_byte),
@@ -492,10 +515,10 @@ impl Detector {
             if re - pos < rule.min_len || !left.fit(rule) {
                 break;
             }
-            let Some(m) = rule.regex.find(&text[pos..re]) else {
+            let Some((ms, me)) = self.find(r, &text[pos..re]) else {
                 break;
             };
-            let (ms, me) = (pos + m.start(), pos + m.end());
+            let (ms, me) = (pos + ms, pos + me);
             if anchored && ms != rs {
                 break;
             }
@@ -517,6 +540,16 @@ impl Detector {
             }
             pos = next_boundary(text, p);
         }
+    }
+
+    /// The leftmost-first match of rule `r` in `hay`, as the rule's regex finds it.
+    fn find(&self, r: usize, hay: &str) -> Option<(usize, usize)> {
+        if let Some(dfa) = self.dfas[r].get_or_init(|| region_dfa(&self.rules[r])) {
+            if let Ok(m) = dfa.try_search(&regex_automata::Input::new(hay)) {
+                return m.map(|m| (m.start(), m.end()));
+            }
+        }
+        self.rules[r].regex.find(hay).map(|m| (m.start(), m.end()))
     }
 
     /// Accepts `text[ms..me]`, or failing that the longest shorter prefix ending at a token end
@@ -801,6 +834,36 @@ mod tests {
             }
             self
         }
+    }
+
+    /// The DFAs find exactly what the rules' regexes find.
+    #[test]
+    fn dfa_search_is_the_regex_search() {
+        let d = Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default());
+        let mut built = 0;
+        for (r, rule) in d.rules.iter().enumerate() {
+            if region_dfa(rule).is_none() {
+                continue;
+            }
+            built += 1;
+            let mut hays: Vec<&str> = rule.examples.iter().map(String::as_str).collect();
+            hays.extend(rule.negative_examples.iter().map(String::as_str));
+            hays.extend([
+                "",
+                "x",
+                "é 12 Main Street é",
+                "+1 (415) 555-2671 ext",
+                "1.2.3.4.5",
+            ]);
+            for hay in hays {
+                for start in (0..=hay.len()).filter(|&i| hay.is_char_boundary(i)) {
+                    let h = &hay[start..];
+                    let want = rule.regex.find(h).map(|m| (m.start(), m.end()));
+                    assert_eq!(d.find(r, h), want, "{}: {h:?}", rule.id);
+                }
+            }
+        }
+        assert!(built >= 8, "the digit rules have DFAs ({built})");
     }
 
     fn run(d: &Detector, text: &str) -> Vec<Match> {
