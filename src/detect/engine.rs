@@ -70,6 +70,10 @@ struct Literals {
     rule_of: Vec<usize>,
 }
 
+/// Regex searches of a rule before its DFA is built: building one costs about as much as a
+/// few thousand searches with the `regex` crate, so only a scan that keeps using the rule pays.
+const DFA_AFTER: u32 = 4096;
+
 /// A rule's regex as a fully built DFA (forward and reverse), for the rules searched at every
 /// anchor byte: a search is a table walk, without the general engine's per-call set-up, which
 /// dominates on regions of a few bytes. Built only within a size limit; a rule whose DFA would
@@ -93,9 +97,11 @@ fn region_dfa(rule: &Rule) -> Option<regex_automata::dfa::regex::Regex> {
 #[derive(Debug)]
 pub struct Detector {
     rules: Vec<Rule>,
-    /// Per rule: its regex as a DFA, where built (see [`region_dfa`]); built at the rule's
-    /// first search, so a scan pays only for the rules it uses.
+    /// Per rule: its regex as a DFA, where built (see [`region_dfa`]). Built once the rule has
+    /// been searched [`DFA_AFTER`] times, so a small scan does not pay for building it.
     dfas: Vec<std::sync::OnceLock<Option<regex_automata::dfa::regex::Regex>>>,
+    /// Per rule: regex searches so far, until its DFA is built.
+    searches: Vec<std::sync::atomic::AtomicU32>,
     contexts: Vec<Context>,
     anchors: ByteSet,
     /// The anchor bytes, grouped by the rules they anchor.
@@ -149,6 +155,7 @@ impl Detector {
             .collect();
         Detector {
             dfas: rules.iter().map(|_| std::sync::OnceLock::new()).collect(),
+            searches: rules.iter().map(|_| Default::default()).collect(),
             contexts: rules.iter().map(|r| Context::new(&r.context)).collect(),
             walk: Walk::new(&rules),
             groups: AnchorGroup::all(&by_byte),
@@ -544,10 +551,21 @@ impl Detector {
 
     /// The leftmost-first match of rule `r` in `hay`, as the rule's regex finds it.
     fn find(&self, r: usize, hay: &str) -> Option<(usize, usize)> {
-        if let Some(dfa) = self.dfas[r].get_or_init(|| region_dfa(&self.rules[r])) {
-            if let Ok(m) = dfa.try_search(&regex_automata::Input::new(hay)) {
-                return m.map(|m| (m.start(), m.end()));
+        let dfa = match self.dfas[r].get() {
+            Some(dfa) => dfa.as_ref(),
+            None => {
+                let n = self.searches[r].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if n >= DFA_AFTER {
+                    self.dfas[r]
+                        .get_or_init(|| region_dfa(&self.rules[r]))
+                        .as_ref()
+                } else {
+                    None
+                }
             }
+        };
+        if let Some(Ok(m)) = dfa.map(|d| d.try_search(&regex_automata::Input::new(hay))) {
+            return m.map(|m| (m.start(), m.end()));
         }
         self.rules[r].regex.find(hay).map(|m| (m.start(), m.end()))
     }
@@ -839,12 +857,12 @@ mod tests {
     /// The DFAs find exactly what the rules' regexes find.
     #[test]
     fn dfa_search_is_the_regex_search() {
-        let d = Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default());
+        let set = RuleSet::builtin().unwrap();
         let mut built = 0;
-        for (r, rule) in d.rules.iter().enumerate() {
-            if region_dfa(rule).is_none() {
+        for rule in set.rules() {
+            let Some(dfa) = region_dfa(rule) else {
                 continue;
-            }
+            };
             built += 1;
             let mut hays: Vec<&str> = rule.examples.iter().map(String::as_str).collect();
             hays.extend(rule.negative_examples.iter().map(String::as_str));
@@ -859,11 +877,31 @@ mod tests {
                 for start in (0..=hay.len()).filter(|&i| hay.is_char_boundary(i)) {
                     let h = &hay[start..];
                     let want = rule.regex.find(h).map(|m| (m.start(), m.end()));
-                    assert_eq!(d.find(r, h), want, "{}: {h:?}", rule.id);
+                    let got = dfa.try_search(&regex_automata::Input::new(h)).unwrap();
+                    assert_eq!(
+                        got.map(|m| (m.start(), m.end())),
+                        want,
+                        "{}: {h:?}",
+                        rule.id
+                    );
                 }
             }
         }
         assert!(built >= 8, "the digit rules have DFAs ({built})");
+    }
+
+    /// After enough searches a rule switches to its DFA, finding the same.
+    #[test]
+    fn switches_to_the_dfa_after_enough_searches() {
+        let d = Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default());
+        let r = d.rules.iter().position(|r| r.id == "phone").unwrap();
+        let hay = "call +1 (415) 555-2671 now";
+        let want = d.rules[r].regex.find(hay).map(|m| (m.start(), m.end()));
+        for _ in 0..=DFA_AFTER {
+            assert_eq!(d.find(r, hay), want);
+        }
+        assert!(d.dfas[r].get().is_some_and(Option::is_some), "built");
+        assert_eq!(d.find(r, hay), want);
     }
 
     fn run(d: &Detector, text: &str) -> Vec<Match> {

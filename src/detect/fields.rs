@@ -84,7 +84,9 @@ const EMPTY_VALUES: &[&str] = &[
 #[derive(Debug)]
 pub struct FieldKinds {
     /// Loose field name → index into `kinds`.
-    names: HashMap<String, usize>,
+    /// Looked up for every keyed string: hashed with FNV-1a, not SipHash (the names are the
+    /// configuration's, not an attacker's).
+    names: HashMap<String, usize, Fnv>,
     kinds: Vec<String>,
     /// Finds raw records that may hold one of the field names (any case).
     prefilter: Option<AhoCorasick>,
@@ -128,7 +130,7 @@ impl FieldKinds {
         let mut kinds: Vec<String> = by_name.values().cloned().collect();
         kinds.sort();
         kinds.dedup();
-        let names: HashMap<String, usize> = by_name
+        let names: HashMap<String, usize, Fnv> = by_name
             .into_iter()
             .map(|(n, k)| {
                 let i = kinds.iter().position(|x| *x == k).unwrap_or(0);
@@ -283,6 +285,30 @@ fn secret(v: &str) -> bool {
         && !v.contains(char::is_whitespace)
         && !v.chars().all(|c| c == first)
         && !template
+}
+
+/// FNV-1a: a fast hash for short keys.
+#[derive(Debug, Clone, Copy, Default)]
+struct Fnv;
+
+impl std::hash::BuildHasher for Fnv {
+    type Hasher = FnvHasher;
+    fn build_hasher(&self) -> FnvHasher {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+struct FnvHasher(u64);
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
 }
 
 #[cfg(test)]

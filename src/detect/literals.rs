@@ -15,9 +15,10 @@ const FOLD_PREFIX: usize = 3;
 pub struct LiteralSet {
     /// Case-sensitive: the literals, or for a folding set the case variants of their prefixes.
     ac: AhoCorasick,
-    /// Literals by their first bytes (at most [`FOLD_PREFIX`], ASCII-lowercased when folding):
-    /// every literal occurring at a position is found under a prefix of the text there.
-    by_prefix: HashMap<Vec<u8>, Vec<usize>>,
+    /// Literals by their first bytes (at most [`FOLD_PREFIX`], ASCII-lowercased when folding,
+    /// packed by [`key`]), sorted: every literal occurring at a position is found under a
+    /// prefix of the text there.
+    by_prefix: Vec<(u32, Vec<usize>)>,
     literals: Vec<Vec<u8>>,
     fold: bool,
 }
@@ -27,7 +28,7 @@ impl LiteralSet {
     pub fn new<S: AsRef<[u8]>>(literals: &[S], fold: bool) -> Option<Self> {
         let literals: Vec<Vec<u8>> = literals.iter().map(|l| l.as_ref().to_vec()).collect();
         let mut keys: Vec<Vec<u8>> = Vec::new();
-        let mut by_prefix: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
+        let mut by_prefix: HashMap<u32, Vec<usize>> = HashMap::new();
         for (i, lit) in literals.iter().enumerate() {
             if lit.is_empty() {
                 continue;
@@ -43,13 +44,15 @@ impl LiteralSet {
             } else {
                 keys.push(lit.clone());
             }
-            by_prefix.entry(prefix).or_default().push(i);
+            by_prefix.entry(key(&prefix)).or_default().push(i);
         }
         if keys.is_empty() {
             return None;
         }
         keys.sort();
         keys.dedup();
+        let mut by_prefix: Vec<(u32, Vec<usize>)> = by_prefix.into_iter().collect();
+        by_prefix.sort_unstable();
         // Leftmost-first so the packed searcher can be used; every literal at a position
         // found is then compared there (see `for_each`).
         let ac = AhoCorasickBuilder::new()
@@ -90,14 +93,15 @@ impl LiteralSet {
             }
             at = pos + 1;
             here.clear();
-            let mut key = [0u8; FOLD_PREFIX];
+            let mut prefix = [0u8; FOLD_PREFIX];
             for n in 1..=FOLD_PREFIX.min(hay.len() - pos) {
-                key[n - 1] = hay[pos + n - 1];
+                prefix[n - 1] = hay[pos + n - 1];
                 if self.fold {
-                    key[n - 1] = key[n - 1].to_ascii_lowercase();
+                    prefix[n - 1] = prefix[n - 1].to_ascii_lowercase();
                 }
-                let found = self.by_prefix.get(&key[..n]);
-                if let Some(lits) = found {
+                let k = key(&prefix[..n]);
+                if let Ok(at) = self.by_prefix.binary_search_by_key(&k, |e| e.0) {
+                    let lits = &self.by_prefix[at].1;
                     here.extend(lits.iter().filter(|&&i| self.is_at(hay, pos, i)));
                 }
             }
@@ -125,6 +129,15 @@ impl LiteralSet {
             }
         })
     }
+}
+
+/// A prefix of at most [`FOLD_PREFIX`] bytes packed into an integer (length in the top byte).
+fn key(prefix: &[u8]) -> u32 {
+    prefix
+        .iter()
+        .fold(u32::try_from(prefix.len()).unwrap_or(0) << 24, |k, &b| {
+            (k & 0xff00_0000) | ((k << 8) & 0x00ff_ffff) | u32::from(b)
+        })
 }
 
 /// Every ASCII case variant of `bytes`.
