@@ -158,9 +158,9 @@ impl Shape {
         // A date anywhere (`2024-02-01 14`, `01.02.2024`): three groups joined by the same
         // dash, dot or slash whose values make a date.
         let value = |g: &(usize, usize)| -> u32 {
-            body[g.0..g.1]
-                .iter()
-                .fold(0, |acc, &d| acc * 10 + u32::from(d - b'0'))
+            body[g.0..g.1].iter().fold(0u32, |acc, &d| {
+                acc.saturating_mul(10).saturating_add(u32::from(d - b'0'))
+            })
         };
         for w in 0..groups.len().saturating_sub(2) {
             let (s1, s2) = (after[w], after[w + 1]);
@@ -294,7 +294,8 @@ mod tests {
             "12:30:45",
             "2023-11-08 14",
             "14 2023-11-08",
-            "073-93-9176", // SSN layout
+            "073-93-9176",       // SSN layout
+            "12345678901-12-12", // a group too long for a date value (no overflow)
         ] {
             assert!(!ok(n), "{n}");
         }
