@@ -469,7 +469,26 @@ impl Detector {
     }
 
     /// Searches `text[rs..re]`, a region of rule `r` whose digits and separators are `left`.
+    /// Most regions fail the cheap checks, which are inlined here.
+    #[inline(always)]
     fn run_region(
+        &self,
+        r: usize,
+        text: &str,
+        rs: usize,
+        re: usize,
+        left: Counts,
+        candidates: &mut Vec<Match>,
+    ) {
+        let rule = &self.rules[r];
+        if could_hold_match(rule, text.as_bytes(), rs, re, left) {
+            self.search_region(r, text, rs, re, left, candidates);
+        }
+    }
+
+    /// The regex search of a region that passed [`could_hold_match`].
+    #[inline(never)]
+    fn search_region(
         &self,
         r: usize,
         text: &str,
@@ -480,24 +499,6 @@ impl Detector {
     ) {
         let rule = &self.rules[r];
         let bytes = text.as_bytes();
-        // Too short, or too few digits or separators for any match: no regex call. The counts
-        // are kept for the retries below.
-        if re - rs < rule.min_len || !left.fit(rule) {
-            return;
-        }
-        // A region of letters and digits only (`5817883090` in a UUID), glued to a letter or
-        // digit on either side: every place a match could start or end is blocked by the
-        // boundary check. Known only where the counts were taken.
-        let counted = rule.min_digits > 0 || rule.min_seps > 0;
-        if counted && left.seps == 0 {
-            let blocks = |b: u8| match rule.boundary {
-                Boundary::Word => is_word(b),
-                Boundary::Alnum => b.is_ascii_alphanumeric(),
-            };
-            if (rs > 0 && blocks(bytes[rs - 1])) || (re < bytes.len() && blocks(bytes[re])) {
-                return;
-            }
-        }
         let region = &text[rs..re];
         if !rule.region_contains.is_empty()
             && !rule
@@ -826,6 +827,30 @@ impl Walk {
             out[k].2.seps += c.seps;
         }
     }
+}
+
+/// Whether `bytes[rs..re]`, a region of `rule` with `counts`, can hold a match that passes the
+/// boundary check: no regex call otherwise.
+#[inline(always)]
+fn could_hold_match(rule: &Rule, bytes: &[u8], rs: usize, re: usize, counts: Counts) -> bool {
+    // Too short, or too few digits or separators for any match.
+    if re - rs < rule.min_len || !counts.fit(rule) {
+        return false;
+    }
+    // A region of letters and digits only (`5817883090` in a UUID), glued to a letter or digit
+    // on either side: every place a match could start or end is blocked by the boundary check.
+    // Known only where the counts were taken.
+    let counted = rule.min_digits > 0 || rule.min_seps > 0;
+    if counted && counts.seps == 0 {
+        let blocks = |b: u8| match rule.boundary {
+            Boundary::Word => is_word(b),
+            Boundary::Alnum => b.is_ascii_alphanumeric(),
+        };
+        if (rs > 0 && blocks(bytes[rs - 1])) || (re < bytes.len() && blocks(bytes[re])) {
+            return false;
+        }
+    }
+    true
 }
 
 fn next_boundary(text: &str, mut i: usize) -> usize {
