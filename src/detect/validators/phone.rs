@@ -56,18 +56,21 @@ pub fn check(text: &str, span: Range<usize>, regions: &PhoneRegions) -> Option<V
     if !shape.plus && shape.groups == 1 && looks_like_unix_time(candidate) {
         return None;
     }
-    let digits: String = candidate
-        .bytes()
-        .filter(u8::is_ascii_digit)
-        .map(char::from)
-        .collect();
+    // The digits, on the stack: the shape holds at most 15.
+    let mut buf = [0u8; 15];
+    let mut n = 0;
+    for d in candidate.bytes().filter(u8::is_ascii_digit) {
+        *buf.get_mut(n)? = d;
+        n += 1;
+    }
+    let digits = std::str::from_utf8(&buf[..n]).ok()?;
     let normalized = if shape.plus {
-        valid_international(&digits)?
+        valid_international(digits)?
     } else {
         regions
             .0
             .iter()
-            .find_map(|&r| valid_national(r, &digits, &shape.breaks))?
+            .find_map(|&r| valid_national(r, digits, shape.breaks()))?
     };
     // A bare run of digits is as likely an id as a phone number: keep it only where a phone
     // word or field name says it is one.
@@ -82,24 +85,33 @@ fn looks_like_unix_time(digits: &str) -> bool {
     matches!(digits.len(), 10 | 13) && digits.starts_with('1')
 }
 
-/// The written shape of a candidate.
+/// At most this many digit groups: each holds a digit, and a number has at most 15 (a
+/// candidate with more groups is rejected like one with too many digits).
+const MAX_GROUPS: usize = 16;
+
+/// The written shape of a candidate (on the stack: it is taken for every candidate).
 #[derive(Debug)]
 struct Shape {
     plus: bool,
     groups: usize,
-    /// Digit counts after which a separator was written.
-    breaks: Vec<usize>,
+    /// Digit counts after which a separator was written (the first `groups - 1`).
+    breaks: [usize; MAX_GROUPS],
 }
 
 impl Shape {
+    fn breaks(&self) -> &[usize] {
+        &self.breaks[..self.groups.saturating_sub(1)]
+    }
+
     fn of(s: &str) -> Option<Shape> {
         let b = s.as_bytes();
         let plus = b.first() == Some(&b'+');
         let body = if plus { &b[1..] } else { b };
         // Digit groups as byte ranges of `body`, and the separator written after each.
-        let mut groups: Vec<(usize, usize)> = Vec::new();
-        let mut after: Vec<u8> = Vec::new();
-        let mut seps = Vec::new();
+        let mut groups = [(0usize, 0usize); MAX_GROUPS];
+        let mut after = [0u8; MAX_GROUPS];
+        let (mut n_groups, mut n_after) = (0, 0);
+        let (mut slashes, mut dots, mut dashes) = (0, false, false);
         let (mut run_start, mut open, mut sep_len) = (None, 0i32, 0usize);
         for (i, &c) in body.iter().enumerate() {
             match c {
@@ -112,7 +124,11 @@ impl Shape {
                 }
                 b'(' => open += 1,
                 b')' => open -= 1,
-                b' ' | b'-' | b'.' | b'/' => seps.push(c),
+                b' ' | b'-' | b'.' | b'/' => {
+                    slashes += usize::from(c == b'/');
+                    dots |= c == b'.';
+                    dashes |= c == b'-';
+                }
                 _ => return None,
             }
             if !(0..=1).contains(&open) {
@@ -123,17 +139,20 @@ impl Shape {
                 return None;
             }
             if let Some(start) = run_start.take() {
-                groups.push((start, i));
-                after.push(c);
-            } else if let Some(last) = after.last_mut() {
-                if c != b'(' && c != b')' {
-                    *last = c;
-                }
+                *groups.get_mut(n_groups)? = (start, i);
+                n_groups += 1;
+                after[n_after] = c;
+                n_after += 1;
+            } else if n_after > 0 && c != b'(' && c != b')' {
+                after[n_after - 1] = c;
             }
         }
         if let Some(start) = run_start {
-            groups.push((start, body.len()));
+            *groups.get_mut(n_groups)? = (start, body.len());
+            n_groups += 1;
         }
+        let groups = &groups[..n_groups];
+        let after = &after[..n_after];
         if open != 0 {
             return None;
         }
@@ -143,11 +162,10 @@ impl Shape {
             return None;
         }
         // One slash separates a German-style area code (`030/12345678`); more make a date.
-        if seps.iter().filter(|&&c| c == b'/').count() > 1 {
+        if slashes > 1 {
             return None;
         }
-        let dots = seps.contains(&b'.');
-        if dots && seps.contains(&b'-') {
+        if dots && dashes {
             return None;
         }
         // Dotted numbers: at least three groups of two or more digits (`06.12.34.56.78`),
@@ -184,18 +202,15 @@ impl Shape {
         }
         // 3-2-4 is the layout of US Social Security numbers, not of any national phone format
         // of the default regions.
-        let lens: Vec<usize> = groups.iter().map(len).collect();
-        if !plus && lens == [3, 2, 4] {
+        if !plus && groups.len() == 3 && groups.iter().map(len).eq([3, 2, 4]) {
             return None;
         }
-        let breaks = lens
-            .iter()
-            .scan(0, |acc, l| {
-                *acc += l;
-                Some(*acc)
-            })
-            .take(lens.len() - 1)
-            .collect();
+        let mut breaks = [0; MAX_GROUPS];
+        let mut total = 0;
+        for (k, g) in groups.iter().enumerate() {
+            total += len(g);
+            breaks[k] = total;
+        }
         Some(Shape {
             plus,
             groups: groups.len(),
