@@ -622,11 +622,7 @@ impl Detector {
         region: std::ops::Range<usize>,
     ) -> Option<Verdict> {
         let bytes = text.as_bytes();
-        let blocks = |b: u8| match rule.boundary {
-            Boundary::Word => is_word(b),
-            Boundary::Alnum => b.is_ascii_alphanumeric(),
-        };
-        if (s > 0 && blocks(bytes[s - 1])) || (e < bytes.len() && blocks(bytes[e])) {
+        if glued(rule, bytes, s, e) {
             return None;
         }
         match rule.validator {
@@ -841,16 +837,17 @@ fn could_hold_match(rule: &Rule, bytes: &[u8], rs: usize, re: usize, counts: Cou
     // on either side: every place a match could start or end is blocked by the boundary check.
     // Known only where the counts were taken.
     let counted = rule.min_digits > 0 || rule.min_seps > 0;
-    if counted && counts.seps == 0 {
-        let blocks = |b: u8| match rule.boundary {
-            Boundary::Word => is_word(b),
-            Boundary::Alnum => b.is_ascii_alphanumeric(),
-        };
-        if (rs > 0 && blocks(bytes[rs - 1])) || (re < bytes.len() && blocks(bytes[re])) {
-            return false;
-        }
-    }
-    true
+    !(counted && counts.seps == 0 && glued(rule, bytes, rs, re))
+}
+
+/// Whether `bytes[s..e]` touches a byte that the rule's boundary forbids next to a match.
+#[inline(always)]
+fn glued(rule: &Rule, bytes: &[u8], s: usize, e: usize) -> bool {
+    let blocks = |b: u8| match rule.boundary {
+        Boundary::Word => is_word(b),
+        Boundary::Alnum => b.is_ascii_alphanumeric(),
+    };
+    (s > 0 && blocks(bytes[s - 1])) || (e < bytes.len() && blocks(bytes[e]))
 }
 
 fn next_boundary(text: &str, mut i: usize) -> usize {
