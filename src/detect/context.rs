@@ -23,15 +23,11 @@ pub enum Signal {
     Drop,
 }
 
-fn automaton(words: &[String]) -> Option<LiteralSet> {
-    LiteralSet::new(words, true)
-}
-
 impl Context {
     pub fn new(spec: &ContextSpec) -> Self {
         Context {
-            positive: automaton(&spec.words),
-            negative: automaton(&spec.negative_words),
+            positive: LiteralSet::new(&spec.words, true),
+            negative: LiteralSet::new(&spec.negative_words, true),
             key_words: spec.field_words.iter().map(|w| w.to_lowercase()).collect(),
             drop_before: spec.drop_before.iter().map(|w| w.to_lowercase()).collect(),
             window: spec.window,
@@ -56,17 +52,19 @@ impl Context {
             .is_some_and(|pos| has_word(pos, text, 0, text.len()))
     }
 
-    /// Whether a token of the field name `key` is one of the rule's field words. Runs for
-    /// every keyed string, so ASCII keys are tokenised without allocating.
+    /// Whether the field name `key`, or a token of it, is one of the rule's field words (which
+    /// are lowercase).
     fn key_names_field(&self, key: &str) -> bool {
-        if self.key_words.is_empty() {
-            return false;
-        }
-        if !key.is_ascii() {
-            return key_tokens(key).any(|t| self.key_words.contains(&t));
-        }
-        let is = |t: &str| self.key_words.iter().any(|w| w.eq_ignore_ascii_case(t));
-        is(key) || ascii_key_tokens(key).any(is)
+        let is = |t: &str| {
+            self.key_words.iter().any(|w| {
+                if t.is_ascii() {
+                    w.eq_ignore_ascii_case(t)
+                } else {
+                    *w == t.to_lowercase()
+                }
+            })
+        };
+        !self.key_words.is_empty() && (is(key) || key_tokens(key).any(is))
     }
 
     /// [`Context::signal`], with the word search kept inside `limits` (the gap between a match
@@ -158,55 +156,23 @@ fn ceil_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// The tokens of an ASCII field name as [`key_tokens`] splits it (without the whole name),
-/// in their original case.
-fn ascii_key_tokens(key: &str) -> impl Iterator<Item = &str> + '_ {
-    let b = key.as_bytes();
-    let mut i = 0;
+/// Tokens of a field name as written, compared lowercased: `client_ip` → `client`, `ip`;
+/// `phoneNumber` → `phone`, `Number`. Borrowed from the name: this runs for every keyed string.
+fn key_tokens(key: &str) -> impl Iterator<Item = &str> + '_ {
+    let mut chars = key.char_indices().peekable();
     std::iter::from_fn(move || {
-        while i < b.len() && !b[i].is_ascii_alphanumeric() {
-            i += 1;
+        while chars.next_if(|&(_, c)| !c.is_alphanumeric()).is_some() {}
+        let (start, first) = chars.next()?;
+        let mut end = start + first.len_utf8();
+        let mut prev_lower = first.is_lowercase() || first.is_ascii_digit();
+        while let Some((i, c)) =
+            chars.next_if(|&(_, c)| c.is_alphanumeric() && !(c.is_uppercase() && prev_lower))
+        {
+            prev_lower = c.is_lowercase() || c.is_ascii_digit();
+            end = i + c.len_utf8();
         }
-        if i >= b.len() {
-            return None;
-        }
-        let start = i;
-        let mut prev_lower = false;
-        while i < b.len() && b[i].is_ascii_alphanumeric() {
-            if b[i].is_ascii_uppercase() && prev_lower {
-                break;
-            }
-            prev_lower = b[i].is_ascii_lowercase() || b[i].is_ascii_digit();
-            i += 1;
-        }
-        Some(&key[start..i])
+        Some(&key[start..end])
     })
-}
-
-/// Lowercase tokens of a field name: `client_ip` → `client`, `ip`; `phoneNumber` → `phone`,
-/// `number`; and the whole name.
-pub fn key_tokens(key: &str) -> impl Iterator<Item = String> + '_ {
-    let mut tokens = vec![key.to_lowercase()];
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for c in key.chars() {
-        if !c.is_alphanumeric() {
-            if !cur.is_empty() {
-                tokens.push(std::mem::take(&mut cur));
-            }
-            prev_lower = false;
-            continue;
-        }
-        if c.is_uppercase() && prev_lower && !cur.is_empty() {
-            tokens.push(std::mem::take(&mut cur));
-        }
-        prev_lower = c.is_lowercase() || c.is_ascii_digit();
-        cur.extend(c.to_lowercase());
-    }
-    if !cur.is_empty() {
-        tokens.push(cur);
-    }
-    tokens.into_iter()
 }
 
 #[cfg(test)]
@@ -274,23 +240,29 @@ mod tests {
             "a text column"
         );
         let toks: Vec<_> = key_tokens("userIPAddress_v2").collect();
-        for key in [
-            "userIPAddress_v2",
-            "client_ip",
-            "phoneNumber",
-            "__x__Y",
-            "aB1cD",
-            "ABC",
-            "a--b",
-            "",
-            "content",
-            "DOB_2",
+        for (key, want) in [
+            ("userIPAddress_v2", &["user", "IPAddress", "v2"][..]),
+            ("client_ip", &["client", "ip"]),
+            ("phoneNumber", &["phone", "Number"]),
+            ("__x__Y", &["x", "Y"]),
+            ("aB1cD", &["a", "B1c", "D"]),
+            ("ABC", &["ABC"]),
+            ("a--b", &["a", "b"]),
+            ("", &[]),
+            ("content", &["content"]),
+            ("DOB_2", &["DOB", "2"]),
+            ("téléphoneNuméro", &["téléphone", "Numéro"]),
         ] {
-            let fast: Vec<String> = ascii_key_tokens(key).map(str::to_lowercase).collect();
-            let slow: Vec<String> = key_tokens(key).skip(1).collect();
-            assert_eq!(fast, slow, "{key:?}");
+            assert_eq!(key_tokens(key).collect::<Vec<_>>(), want, "{key:?}");
         }
-        assert!(toks.contains(&"user".to_string()) && toks.contains(&"v2".to_string()));
+        let c = ctx(&[], &[]);
+        assert!(
+            c.key_names_field("TéléPhone"),
+            "a non-ASCII name's `Phone` token"
+        );
+        assert!(!c.key_names_field("téléphone") && !c.key_names_field("zip"));
+        assert!(c.key_names_field("Client-IP") && c.key_names_field("PHONE_number"));
+        assert!(toks.contains(&"user") && toks.contains(&"v2"));
     }
 
     #[test]
