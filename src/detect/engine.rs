@@ -585,9 +585,11 @@ impl Detector {
         let rule = &self.rules[r];
         let bytes = text.as_bytes();
         let mut end = me;
+        // The counts of the current cut: each shorter cut takes off what it drops.
+        let mut counts = Counts::of(rule, &bytes[ms..me]);
         for _ in 0..=MAX_CUTS {
             // Cuts only get shorter: once one cannot hold a match, none can.
-            if end - ms < rule.min_len || !Counts::of(rule, &bytes[ms..end]).fit(rule) {
+            if end - ms < rule.min_len || !counts.fit(rule) {
                 return None;
             }
             if end == me || rule.full_regex.is_match(&text[ms..end]) {
@@ -606,9 +608,11 @@ impl Detector {
                 }
             }
             // The next shorter cut: a word byte followed by a non-word byte.
-            end = (ms + 1..end)
+            let cut = (ms + 1..end)
                 .rev()
                 .find(|&c| is_word(bytes[c - 1]) && !is_word(bytes[c]))?;
+            counts.remove(rule, &bytes[cut..end]);
+            end = cut;
         }
         None
     }
@@ -664,10 +668,16 @@ struct Counts {
 }
 
 impl Counts {
-    /// The counts of `bytes`; nothing is counted for a rule that needs neither.
+    /// Whether counts are taken for `rule`: not for one that needs neither digits nor
+    /// separators (its counts stay zero and say nothing).
+    fn taken_for(rule: &Rule) -> bool {
+        rule.min_digits > 0 || rule.min_seps > 0
+    }
+
+    /// The counts of `bytes`, where [`Counts::taken_for`] the rule.
     fn of(rule: &Rule, bytes: &[u8]) -> Self {
         let mut c = Counts::default();
-        if rule.min_digits > 0 || rule.min_seps > 0 {
+        if Counts::taken_for(rule) {
             for &b in bytes {
                 c.add(b);
             }
@@ -836,8 +846,7 @@ fn could_hold_match(rule: &Rule, bytes: &[u8], rs: usize, re: usize, counts: Cou
     // A region of letters and digits only (`5817883090` in a UUID), glued to a letter or digit
     // on either side: every place a match could start or end is blocked by the boundary check.
     // Known only where the counts were taken.
-    let counted = rule.min_digits > 0 || rule.min_seps > 0;
-    !(counted && counts.seps == 0 && glued(rule, bytes, rs, re))
+    !(Counts::taken_for(rule) && counts.seps == 0 && glued(rule, bytes, rs, re))
 }
 
 /// Whether `bytes[s..e]` touches a byte that the rule's boundary forbids next to a match.

@@ -7,8 +7,9 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use std::collections::HashMap;
 
-/// Bytes of a case-insensitive literal searched in all their case variants (at most 2^3 = 8
-/// variants each, so a few words stay within the packed searcher's limits).
+/// The first bytes of a literal by which it is looked up at a position found; for a
+/// case-insensitive literal, also the bytes searched in all their case variants (at most
+/// 2^3 = 8 each, so a few words stay within the packed searcher's limits).
 const FOLD_PREFIX: usize = 3;
 
 #[derive(Debug, Clone)]
@@ -100,8 +101,8 @@ impl LiteralSet {
                     prefix[n - 1] = prefix[n - 1].to_ascii_lowercase();
                 }
                 let k = key(&prefix[..n]);
-                if let Ok(at) = self.by_prefix.binary_search_by_key(&k, |e| e.0) {
-                    let lits = &self.by_prefix[at].1;
+                if let Ok(found) = self.by_prefix.binary_search_by_key(&k, |e| e.0) {
+                    let lits = &self.by_prefix[found].1;
                     here.extend(lits.iter().filter(|&&i| self.is_at(hay, pos, i)));
                 }
             }
@@ -119,7 +120,7 @@ impl LiteralSet {
     }
 
     /// Whether literal `i` occurs at `pos`.
-    pub fn is_at(&self, hay: &[u8], pos: usize, i: usize) -> bool {
+    fn is_at(&self, hay: &[u8], pos: usize, i: usize) -> bool {
         let lit = &self.literals[i];
         hay.get(pos..pos + lit.len()).is_some_and(|t| {
             if self.fold {
