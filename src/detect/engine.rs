@@ -93,6 +93,38 @@ fn region_dfa(rule: &Rule) -> Option<regex_automata::dfa::regex::Regex> {
         .ok()
 }
 
+/// The leftmost-first match in `hay`, as [`regex::Regex::find`] gives it; `None` when the DFA
+/// gave up (the caller then asks the `regex` crate).
+///
+/// The leftmost-first match is the preferred match at the first position where one starts.
+/// Where every match starts with one of `start` bytes, no match starts before the first of
+/// them, so an anchored forward search there settles the common case (a region that starts
+/// with its value) without the reverse search for the start; failing that, the usual search
+/// goes on past it.
+fn dfa_find(
+    dfa: &regex_automata::dfa::regex::Regex,
+    start: Option<&[bool; 256]>,
+    hay: &str,
+) -> Option<Option<(usize, usize)>> {
+    use regex_automata::{dfa::Automaton, Anchored, Input};
+    let mut from = 0;
+    if let Some(start) = start {
+        let Some(q) = hay.bytes().position(|b| start[usize::from(b)]) else {
+            return Some(None);
+        };
+        let input = Input::new(hay).span(q..hay.len()).anchored(Anchored::Yes);
+        match dfa.forward().try_search_fwd(&input) {
+            Ok(Some(end)) => return Some(Some((q, end.offset()))),
+            Ok(None) => from = q + 1,
+            Err(_) => return None,
+        }
+    }
+    match dfa.try_search(&Input::new(hay).span(from..hay.len())) {
+        Ok(m) => Some(m.map(|m| (m.start(), m.end()))),
+        Err(_) => None,
+    }
+}
+
 /// Compiled rules plus the tables that drive the single anchor pass.
 #[derive(Debug)]
 pub struct Detector {
@@ -221,15 +253,7 @@ impl Detector {
         scratch: &mut Scratch,
         out: &mut Vec<Match>,
     ) {
-        scratch.next.clear();
-        scratch.next.resize(self.rules.len(), 0);
-        scratch.next_lit.clear();
-        scratch.next_lit.resize(self.rules.len(), 0);
         scratch.candidates.clear();
-        scratch.regions.clear();
-        scratch
-            .regions
-            .resize(self.walk.rules.len(), (0, 0, Counts::default()));
         let bytes = text.as_bytes();
         // Anchor bytes are searched per group (bytes that anchor the same rules), and the
         // groups' next anchors are visited in text order. After an anchor, a group's search
@@ -239,6 +263,15 @@ impl Detector {
         scratch
             .heads
             .extend(self.groups.iter().map(|g| g.bytes.find(bytes, 0)));
+        // Most strings (field names, short values) hold no anchor: they skip the set-up.
+        if scratch.heads.iter().any(Option::is_some) {
+            scratch.next.clear();
+            scratch.next.resize(self.rules.len(), 0);
+            scratch.regions.clear();
+            scratch
+                .regions
+                .resize(self.walk.rules.len(), (0, 0, Counts::default()));
+        }
         while let Some((g, p)) = scratch
             .heads
             .iter()
@@ -293,8 +326,14 @@ impl Detector {
         // Literal anchors keep their own progress: the byte pass may already have moved past
         // an earlier literal (`dead:beef::cafe … port 443`). A span found by both passes is
         // dropped as a duplicate by the overlap resolution.
+        let mut fresh = false;
         for lits in &self.literals {
             lits.set.for_each(bytes, 0..bytes.len(), |start, k| {
+                if !fresh {
+                    scratch.next_lit.clear();
+                    scratch.next_lit.resize(self.rules.len(), 0);
+                    fresh = true;
+                }
                 let r = lits.rule_of[k];
                 if start >= scratch.next_lit[r] {
                     let progress = &mut scratch.next_lit[r];
@@ -565,10 +604,11 @@ impl Detector {
                 }
             }
         };
-        if let Some(Ok(m)) = dfa.map(|d| d.try_search(&regex_automata::Input::new(hay))) {
-            return m.map(|m| (m.start(), m.end()));
+        let rule = &self.rules[r];
+        if let Some(Some(m)) = dfa.map(|d| dfa_find(d, rule.start_bytes.as_deref(), hay)) {
+            return m;
         }
-        self.rules[r].regex.find(hay).map(|m| (m.start(), m.end()))
+        rule.regex.find(hay).map(|m| (m.start(), m.end()))
     }
 
     /// Accepts `text[ms..me]`, or failing that the longest shorter prefix ending at a token end
@@ -889,7 +929,7 @@ mod tests {
     #[test]
     fn dfa_search_is_the_regex_search() {
         let set = RuleSet::builtin().unwrap();
-        let mut built = 0;
+        let (mut built, mut starts) = (0, 0);
         for rule in set.rules() {
             let Some(dfa) = region_dfa(rule) else {
                 continue;
@@ -915,10 +955,14 @@ mod tests {
                         "{}: {h:?}",
                         rule.id
                     );
+                    let got = dfa_find(&dfa, rule.start_bytes.as_deref(), h);
+                    assert_eq!(got, Some(want), "{} from its start bytes: {h:?}", rule.id);
+                    starts += usize::from(rule.start_bytes.is_some() && want.is_some());
                 }
             }
         }
         assert!(built >= 8, "the digit rules have DFAs ({built})");
+        assert!(starts > 100, "matches found from start bytes ({starts})");
     }
 
     /// After enough searches a rule switches to its DFA, finding the same.

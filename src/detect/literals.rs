@@ -12,6 +12,40 @@ use std::collections::HashMap;
 /// 2^3 = 8 each, so a few words stay within the packed searcher's limits).
 const FOLD_PREFIX: usize = 3;
 
+/// Spans shorter than this are first checked against the literals' first two bytes (see
+/// [`Bigrams`]): on a field name or a short value that costs a few instructions per byte,
+/// where setting up the automaton's search costs a few hundred per call.
+const SHORT_SPAN: usize = 64;
+
+/// The first two bytes of every searched key, as a 64 Ki-bit table: a position can start an
+/// occurrence only where its byte pair is in the table.
+#[derive(Debug, Clone)]
+struct Bigrams(Box<[u64; 1024]>);
+
+impl Bigrams {
+    /// `None` when a key is a single byte (no pair to look for).
+    fn new(keys: &[Vec<u8>]) -> Option<Self> {
+        let mut t = Box::new([0u64; 1024]);
+        for k in keys {
+            let &[a, b, ..] = k.as_slice() else {
+                return None;
+            };
+            let i = usize::from(a) << 8 | usize::from(b);
+            t[i / 64] |= 1 << (i % 64);
+        }
+        Some(Bigrams(t))
+    }
+
+    /// Whether a pair in the table starts in `hay[span]` (the pair may end past it).
+    fn any_in(&self, hay: &[u8], span: std::ops::Range<usize>) -> bool {
+        let end = span.end.min(hay.len().saturating_sub(1));
+        (span.start..end).any(|i| {
+            let k = usize::from(hay[i]) << 8 | usize::from(hay[i + 1]);
+            self.0[k / 64] >> (k % 64) & 1 == 1
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct LiteralSet {
     /// Case-sensitive: the literals, or for a folding set the case variants of their prefixes.
@@ -22,6 +56,8 @@ pub struct LiteralSet {
     by_prefix: Vec<(u32, Vec<usize>)>,
     literals: Vec<Vec<u8>>,
     fold: bool,
+    /// The searched keys' first two bytes, unless a key is one byte long.
+    bigrams: Option<Bigrams>,
 }
 
 impl LiteralSet {
@@ -52,6 +88,7 @@ impl LiteralSet {
         }
         keys.sort();
         keys.dedup();
+        let bigrams = Bigrams::new(&keys);
         let mut by_prefix: Vec<(u32, Vec<usize>)> = by_prefix.into_iter().collect();
         by_prefix.sort_unstable();
         // Leftmost-first so the packed searcher can be used; every literal at a position
@@ -65,11 +102,15 @@ impl LiteralSet {
             by_prefix,
             literals,
             fold,
+            bigrams,
         })
     }
 
     /// Whether a literal may occur in `hay` (no false negatives).
     pub fn may_occur(&self, hay: &[u8]) -> bool {
+        if !self.may_start_in(hay, 0..hay.len()) {
+            return false;
+        }
         self.ac.is_match(hay)
     }
 
@@ -82,6 +123,9 @@ impl LiteralSet {
         span: std::ops::Range<usize>,
         mut f: impl FnMut(usize, usize) -> bool,
     ) -> bool {
+        if !self.may_start_in(hay, span.clone()) {
+            return false;
+        }
         let mut at = span.start;
         let mut here: Vec<usize> = Vec::new();
         while at <= span.end.min(hay.len()) {
@@ -112,6 +156,15 @@ impl LiteralSet {
             }
         }
         false
+    }
+
+    /// False when no occurrence can start in `hay[span]`, told by the byte pairs in a short
+    /// span; true otherwise.
+    fn may_start_in(&self, hay: &[u8], span: std::ops::Range<usize>) -> bool {
+        match &self.bigrams {
+            Some(b) if span.len() < SHORT_SPAN => b.any_in(hay, span),
+            _ => true,
+        }
     }
 
     /// The length of literal `i`.
@@ -214,6 +267,43 @@ mod tests {
                     "{hay:?} fold={fold}"
                 );
             }
+        }
+    }
+
+    /// Short spans go through the byte-pair table first: it must not lose an occurrence,
+    /// including one that starts on the span's last byte and ends past it.
+    #[test]
+    fn short_spans_lose_no_occurrence() {
+        let lits = ["pwd", "Pwd", "password", "::", "sk-", "eyJ"];
+        let pieces = [
+            "pw", "d", "Pass", "word", ":", "sk", "-", "ey", "J", "x", " ", "PWD",
+        ];
+        for fold in [false, true] {
+            let set = LiteralSet::new(&lits, fold).unwrap();
+            assert!(set.bigrams.is_some(), "no one-byte literal");
+            let mut n = 0;
+            for a in pieces {
+                for b in pieces {
+                    for c in pieces {
+                        let hay = format!("{a}{b}{c}");
+                        assert_eq!(all(&set, &hay), naive(&lits, fold, &hay), "{hay:?}");
+                        for cut in 0..hay.len() {
+                            let mut got = Vec::new();
+                            set.for_each(hay.as_bytes(), 0..cut, |p, i| {
+                                got.push((p, i));
+                                false
+                            });
+                            let mut want = naive(&lits, fold, &hay);
+                            want.retain(|&(p, _)| p < cut);
+                            assert_eq!(got, want, "{hay:?} up to {cut}");
+                        }
+                        let holds = !naive(&lits, fold, &hay).is_empty();
+                        n += usize::from(holds);
+                        assert!(set.may_occur(hay.as_bytes()) || !holds, "{hay:?}");
+                    }
+                }
+            }
+            assert!(n > 50, "the hays hold literals ({n})");
         }
     }
 

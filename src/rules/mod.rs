@@ -53,6 +53,9 @@ pub struct Rule {
     /// a region then starts at its anchor, since a match starting earlier in the run would
     /// start at an earlier anchor, already searched.
     pub starts_at_anchor: bool,
+    /// The bytes every match starts with (look-around allowed), when known: a search can
+    /// begin with an anchored attempt at the first of them (see `detect::engine`).
+    pub start_bytes: Option<Box<[bool; 256]>>,
     pub context: ContextSpec,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
@@ -239,6 +242,7 @@ pub fn compile_spec(spec: RuleSpec, source: &str) -> Result<Rule> {
         min_digits,
         min_seps: shape.min_seps,
         starts_at_anchor,
+        start_bytes: shape::start_bytes(&spec.regex).map(Box::new),
         name: if spec.name.is_empty() {
             spec.id.clone()
         } else {

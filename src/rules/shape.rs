@@ -39,8 +39,19 @@ pub fn first_bytes(pattern: &str) -> Option<[bool; 256]> {
     if !hir.properties().look_set().is_empty() {
         return None;
     }
+    first_of(&hir)
+}
+
+/// The bytes a match of `pattern` can start with, look-around assertions allowed (they decide
+/// whether a match may start at a position, not with which byte): `None` if the pattern does
+/// not parse, can match the empty string, or can start with a non-ASCII character.
+pub fn start_bytes(pattern: &str) -> Option<[bool; 256]> {
+    first_of(&regex_syntax::Parser::new().parse(pattern).ok()?)
+}
+
+fn first_of(hir: &Hir) -> Option<[bool; 256]> {
     let mut set = [false; 256];
-    match first(&hir, &mut set)? {
+    match first(hir, &mut set)? {
         true => None,
         false => Some(set),
     }
@@ -204,6 +215,22 @@ mod tests {
         assert_eq!(firsts(r"é|a"), None, "non-ASCII first byte");
         assert_eq!(firsts(r"\d"), None, "Unicode digits");
         assert_eq!(firsts(r"("), None);
+    }
+
+    #[test]
+    fn start_bytes_allow_look_around() {
+        let starts = |p: &str| {
+            start_bytes(p).map(|set| {
+                (0..=255u8)
+                    .filter(|&b| set[usize::from(b)])
+                    .map(char::from)
+                    .collect::<String>()
+            })
+        };
+        assert_eq!(starts(r"(?-u)\bk").as_deref(), Some("k"));
+        assert_eq!(starts(r"^\+?[0-9]").as_deref(), Some("+0123456789"));
+        assert_eq!(starts(r"(?-u)\b"), None, "matches empty");
+        assert_eq!(starts(r"é|a"), None);
     }
 
     /// The bounds must never reject a real match: check them on every builtin rule's examples.
