@@ -185,12 +185,13 @@ impl Detector {
                 })
             })
             .collect();
+        let walk = Walk::new(&rules);
         Detector {
             dfas: rules.iter().map(|_| std::sync::OnceLock::new()).collect(),
             searches: rules.iter().map(|_| Default::default()).collect(),
             contexts: rules.iter().map(|r| Context::new(&r.context)).collect(),
-            walk: Walk::new(&rules),
-            groups: AnchorGroup::all(&by_byte),
+            groups: AnchorGroup::all(&by_byte, &rules, &walk),
+            walk,
             skip_ahead: true,
             rules,
             anchors: ByteSet::new(is_anchor),
@@ -283,41 +284,41 @@ impl Detector {
             // Rules due at this anchor; the regions of those the walk covers are found in one
             // pass for all of them.
             let mut due = 0u64;
-            for &r in &group.rules {
-                if p >= scratch.next[r] {
-                    if self.rules[r].context.required
-                        && !self.may_be_supported(r, text, key, &scratch.record)
-                    {
-                        scratch.next[r] = usize::MAX;
+            for m in &group.members {
+                if p >= scratch.next[m.rule] {
+                    if m.required && !self.may_be_supported(m.rule, text, key, &scratch.record) {
+                        scratch.next[m.rule] = usize::MAX;
                         continue;
                     }
-                    due |= self.walk.bit[r];
+                    due |= m.bit;
                 }
             }
             if due != 0 {
                 self.walk.regions(bytes, p, due, &mut scratch.regions);
             }
-            for &r in &group.rules {
-                if p < scratch.next[r] {
+            for m in &group.members {
+                let progress = &mut scratch.next[m.rule];
+                if p < *progress {
                     continue;
                 }
-                let progress = &mut scratch.next[r];
-                if self.walk.bit[r] == 0 {
-                    self.run_rule(r, text, p, p + 1, progress, &mut scratch.candidates);
+                if m.bit == 0 {
+                    self.run_rule(m.rule, text, p, p + 1, progress, &mut scratch.candidates);
                 } else {
-                    let (rs, re, counts) = scratch.regions[self.walk.index(r)];
+                    let (rs, re, counts) = scratch.regions[m.bit.trailing_zeros() as usize];
                     debug_assert!(
                         rs >= *progress,
                         "a walked region starts before its progress"
                     );
                     *progress = re;
-                    self.run_region(r, text, rs, re, counts, &mut scratch.candidates);
+                    if m.limits.could_hold_match(bytes, rs, re, counts) {
+                        self.search_region(m.rule, text, rs, re, counts, &mut scratch.candidates);
+                    }
                 }
             }
             let resume = group
-                .rules
+                .members
                 .iter()
-                .map(|&r| scratch.next[r])
+                .map(|m| scratch.next[m.rule])
                 .filter(|&n| n != usize::MAX)
                 .min();
             let resume = if self.skip_ahead { resume } else { Some(0) };
@@ -519,8 +520,7 @@ impl Detector {
         left: Counts,
         candidates: &mut Vec<Match>,
     ) {
-        let rule = &self.rules[r];
-        if could_hold_match(rule, text.as_bytes(), rs, re, left) {
+        if Limits::of(&self.rules[r]).could_hold_match(text.as_bytes(), rs, re, left) {
             self.search_region(r, text, rs, re, left, candidates);
         }
     }
@@ -746,11 +746,23 @@ impl Counts {
 #[derive(Debug)]
 struct AnchorGroup {
     bytes: ByteSet,
-    rules: Vec<usize>,
+    /// The rules these bytes anchor, in rule order.
+    members: Vec<Member>,
+}
+
+/// A rule of an anchor group, with what the anchor loop reads of it.
+#[derive(Debug)]
+struct Member {
+    rule: usize,
+    /// The rule's bit in the [`Walk`], 0 if the walk does not cover it.
+    bit: u64,
+    /// Whether matches need context support (checked before the rule's first search).
+    required: bool,
+    limits: Limits,
 }
 
 impl AnchorGroup {
-    fn all(by_byte: &[Vec<usize>]) -> Vec<AnchorGroup> {
+    fn all(by_byte: &[Vec<usize>], rules: &[Rule], walk: &Walk) -> Vec<AnchorGroup> {
         let mut groups: Vec<(Vec<usize>, [bool; 256])> = Vec::new();
         for (b, rules) in by_byte.iter().enumerate().filter(|(_, r)| !r.is_empty()) {
             match groups.iter_mut().find(|(r, _)| r == rules) {
@@ -764,9 +776,17 @@ impl AnchorGroup {
         }
         groups
             .into_iter()
-            .map(|(rules, bytes)| AnchorGroup {
+            .map(|(members, bytes)| AnchorGroup {
                 bytes: ByteSet::new(bytes),
-                rules,
+                members: members
+                    .into_iter()
+                    .map(|r| Member {
+                        rule: r,
+                        bit: walk.bit[r],
+                        required: rules[r].context.required,
+                        limits: Limits::of(&rules[r]),
+                    })
+                    .collect(),
             })
             .collect()
     }
@@ -810,10 +830,6 @@ impl Walk {
             }
         }
         walk
-    }
-
-    fn index(&self, r: usize) -> usize {
-        self.bit[r].trailing_zeros() as usize
     }
 
     /// For each walked rule in `due` (all in the charsets' class of `bytes[p]`), the region
@@ -877,22 +893,48 @@ impl Walk {
 
 /// Whether `bytes[rs..re]`, a region of `rule` with `counts`, can hold a match that passes the
 /// boundary check: no regex call otherwise.
-#[inline(always)]
-fn could_hold_match(rule: &Rule, bytes: &[u8], rs: usize, re: usize, counts: Counts) -> bool {
-    // Too short, or too few digits or separators for any match.
-    if re - rs < rule.min_len || !counts.fit(rule) {
-        return false;
-    }
-    // A region of letters and digits only (`5817883090` in a UUID), glued to a letter or digit
-    // on either side: every place a match could start or end is blocked by the boundary check.
-    // Known only where the counts were taken.
-    !(Counts::taken_for(rule) && counts.seps == 0 && glued(rule, bytes, rs, re))
+/// What a region must have to hold a match of a rule, copied out of the rule for the loop
+/// that visits anchors.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    min_len: usize,
+    min_digits: usize,
+    min_seps: usize,
+    boundary: Boundary,
 }
 
-/// Whether `bytes[s..e]` touches a byte that the rule's boundary forbids next to a match.
+impl Limits {
+    #[inline(always)]
+    fn of(rule: &Rule) -> Self {
+        Limits {
+            min_len: rule.min_len,
+            min_digits: rule.min_digits,
+            min_seps: rule.min_seps,
+            boundary: rule.boundary,
+        }
+    }
+
+    /// Cheap necessary conditions for a match in `bytes[rs..re]`: its length, its digits and
+    /// separators, and (for a region without separators) not being glued to a word.
+    #[inline(always)]
+    fn could_hold_match(&self, bytes: &[u8], rs: usize, re: usize, counts: Counts) -> bool {
+        if re - rs < self.min_len || counts.digits < self.min_digits || counts.seps < self.min_seps
+        {
+            return false;
+        }
+        let taken = self.min_digits > 0 || self.min_seps > 0;
+        !(taken && counts.seps == 0 && glued_at(self.boundary, bytes, rs, re))
+    }
+}
+
 #[inline(always)]
 fn glued(rule: &Rule, bytes: &[u8], s: usize, e: usize) -> bool {
-    let blocks = |b: u8| match rule.boundary {
+    glued_at(rule.boundary, bytes, s, e)
+}
+
+#[inline(always)]
+fn glued_at(boundary: Boundary, bytes: &[u8], s: usize, e: usize) -> bool {
+    let blocks = |b: u8| match boundary {
         Boundary::Word => is_word(b),
         Boundary::Alnum => b.is_ascii_alphanumeric(),
     };
@@ -917,6 +959,9 @@ mod tests {
         fn reference(mut self) -> Self {
             self.walk = Walk::new(&[]);
             self.walk.bit = vec![0; self.rules.len()];
+            for m in self.groups.iter_mut().flat_map(|g| &mut g.members) {
+                m.bit = 0;
+            }
             self.skip_ahead = false;
             for r in &mut self.rules {
                 r.starts_at_anchor = false;
