@@ -39,6 +39,8 @@ pub struct Scratch {
     regions: Vec<(usize, usize, Counts)>,
     /// Per anchor group: where its next anchor is.
     heads: Vec<Option<usize>>,
+    /// The members of the group at hand due at its current anchor.
+    due: Vec<usize>,
     /// (rule, normalized value) of the matches accepted so far in the current record.
     record: Vec<(usize, String)>,
 }
@@ -281,26 +283,30 @@ impl Detector {
             .min_by_key(|&(_, p)| p)
         {
             let group = &self.groups[g];
-            // Rules due at this anchor; the regions of those the walk covers are found in one
-            // pass for all of them.
-            let mut due = 0u64;
-            for m in &group.members {
-                if p >= scratch.next[m.rule] {
-                    if m.required && !self.may_be_supported(m.rule, text, key, &scratch.record) {
-                        scratch.next[m.rule] = usize::MAX;
-                        continue;
-                    }
-                    due |= m.bit;
-                }
-            }
-            if due != 0 {
-                self.walk.regions(bytes, p, due, &mut scratch.regions);
-            }
-            for m in &group.members {
-                let progress = &mut scratch.next[m.rule];
-                if p < *progress {
+            // The members due at this anchor, and the nearest progress of those that wait;
+            // the regions of the due members the walk covers are found in one pass.
+            scratch.due.clear();
+            let mut walk_due = 0u64;
+            let mut resume = usize::MAX;
+            for (i, m) in group.members.iter().enumerate() {
+                let next = scratch.next[m.rule];
+                if p < next {
+                    resume = resume.min(next);
                     continue;
                 }
+                if m.required && !self.may_be_supported(m.rule, text, key, &scratch.record) {
+                    scratch.next[m.rule] = usize::MAX;
+                    continue;
+                }
+                scratch.due.push(i);
+                walk_due |= m.bit;
+            }
+            if walk_due != 0 {
+                self.walk.regions(bytes, p, walk_due, &mut scratch.regions);
+            }
+            for &i in &scratch.due {
+                let m = &group.members[i];
+                let progress = &mut scratch.next[m.rule];
                 if m.bit == 0 {
                     self.run_rule(m.rule, text, p, p + 1, progress, &mut scratch.candidates);
                 } else {
@@ -314,13 +320,10 @@ impl Detector {
                         self.search_region(m.rule, text, rs, re, counts, &mut scratch.candidates);
                     }
                 }
+                resume = resume.min(*progress);
             }
-            let resume = group
-                .members
-                .iter()
-                .map(|m| scratch.next[m.rule])
-                .filter(|&n| n != usize::MAX)
-                .min();
+            // `usize::MAX`: every member is done with this string.
+            let resume = (resume != usize::MAX).then_some(resume);
             let resume = if self.skip_ahead { resume } else { Some(0) };
             scratch.heads[g] = resume.and_then(|n| group.bytes.find(bytes, n.max(p + 1)));
         }
