@@ -19,13 +19,24 @@ fn below(x: u64, n: u8) -> u64 {
     !(((x & !HI).wrapping_add(LO * u64::from(0x80 - n))) | x) & HI
 }
 
-/// A set of bytes, searched eight at a time when it is a few ASCII ranges.
+/// A set of bytes, searched with `memchr` when it is one to three bytes, eight at a time
+/// when it is a few ASCII ranges, byte by byte otherwise.
 #[derive(Debug, Clone)]
 pub struct ByteSet {
     table: [bool; 256],
-    /// Up to four inclusive ASCII ranges making up the whole set; empty when the set has
-    /// non-ASCII bytes or more ranges (then the search goes byte by byte).
-    ranges: Vec<(u8, u8)>,
+    how: How,
+}
+
+#[derive(Debug, Clone)]
+enum How {
+    One(u8),
+    Two(u8, u8),
+    Three(u8, u8, u8),
+    /// One inclusive ASCII range (the digits), the common case, unrolled.
+    Range(u8, u8),
+    /// Up to four inclusive ASCII ranges.
+    Ranges(Vec<(u8, u8)>),
+    Table,
 }
 
 impl ByteSet {
@@ -40,46 +51,88 @@ impl ByteSet {
                 _ => ranges.push((b, b)),
             }
         }
-        if ranges.len() > 4 || ranges.iter().any(|r| r.1 >= 0x80) {
-            ranges.clear();
-        }
-        ByteSet { table, ranges }
+        let members: Vec<u8> = (0..=255u8).filter(|&b| table[usize::from(b)]).collect();
+        let how = match (members.as_slice(), ranges.as_slice()) {
+            (&[a], _) => How::One(a),
+            (&[a, b], _) => How::Two(a, b),
+            (&[a, b, c], _) => How::Three(a, b, c),
+            (_, &[(lo, hi)]) if hi < 0x80 => How::Range(lo, hi),
+            (_, r) if !r.is_empty() && r.len() <= 4 && r.iter().all(|r| r.1 < 0x80) => {
+                How::Ranges(ranges)
+            }
+            _ => How::Table,
+        };
+        ByteSet { table, how }
     }
 
     pub fn contains(&self, b: u8) -> bool {
         self.table[usize::from(b)]
     }
 
-    /// The high bit of each byte of `x` in the set (only when `ranges` is not empty).
-    #[inline(always)]
-    fn mask(&self, x: u64) -> u64 {
-        let mut m = 0;
-        for &(lo, hi) in &self.ranges {
-            m |= below(x, hi + 1) & !below(x, lo);
-        }
-        m & HI
-    }
-
     /// The first position at or after `from` whose byte is in the set.
     #[inline]
     pub fn find(&self, hay: &[u8], from: usize) -> Option<usize> {
-        let mut i = from;
-        if !self.ranges.is_empty() {
-            while i + 8 <= hay.len() {
-                let mut w = [0u8; 8];
-                w.copy_from_slice(&hay[i..i + 8]);
-                let m = self.mask(u64::from_le_bytes(w));
-                if m != 0 {
-                    return Some(i + (m.trailing_zeros() / 8) as usize);
-                }
-                i += 8;
-            }
-        }
-        hay.get(i..)?
-            .iter()
-            .position(|&b| self.contains(b))
-            .map(|k| i + k)
+        let rest = hay.get(from..)?;
+        let found = match self.how {
+            How::One(a) => memchr::memchr(a, rest),
+            How::Two(a, b) => memchr::memchr2(a, b, rest),
+            How::Three(a, b, c) => memchr::memchr3(a, b, c, rest),
+            How::Range(lo, hi) => find_words(rest, |x| in_range(x, lo, hi)),
+            How::Ranges(ref ranges) => find_words(rest, |x| {
+                ranges
+                    .iter()
+                    .fold(0, |m, &(lo, hi)| m | in_range(x, lo, hi))
+            }),
+            How::Table => rest.iter().position(|&b| self.contains(b)),
+        };
+        found.map(|k| from + k)
     }
+}
+
+/// The high bit of each byte of `x` in `lo..=hi` (`hi` < 128).
+#[inline(always)]
+fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
+    below(x, hi + 1) & !below(x, lo) & HI
+}
+
+/// The first byte of `hay` whose high bit `mask` sets (`mask` tells the bytes of a word),
+/// sixteen bytes a step, then the tail byte by byte.
+#[inline(always)]
+fn find_words(hay: &[u8], mask: impl Fn(u64) -> u64) -> Option<usize> {
+    let word = |i: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&hay[i..i + 8]);
+        u64::from_le_bytes(w)
+    };
+    let mut i = 0;
+    while i + 16 <= hay.len() {
+        let (a, b) = (mask(word(i)), mask(word(i + 8)));
+        if a | b != 0 {
+            return Some(if a != 0 {
+                i + (a.trailing_zeros() / 8) as usize
+            } else {
+                i + 8 + (b.trailing_zeros() / 8) as usize
+            });
+        }
+        i += 16;
+    }
+    while i + 8 <= hay.len() {
+        let m = mask(word(i));
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    let mut last = [0u8; 8];
+    last[..hay.len() - i].copy_from_slice(&hay[i..]);
+    // Bytes past the end read as zero: keep only the real ones.
+    let real = if hay.len() - i == 0 {
+        0
+    } else {
+        u64::MAX >> (64 - 8 * (hay.len() - i))
+    };
+    let m = mask(u64::from_le_bytes(last)) & real;
+    (m != 0).then(|| i + (m.trailing_zeros() / 8) as usize)
 }
 
 /// The first position at or after `from` holding `"`, `\` or a control byte (below 0x20):
@@ -125,13 +178,24 @@ mod tests {
             set(|b| b >= 0xC0),
             set(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'),
             set(|_| false),
+            set(|b| b.is_ascii_digit()),
+            set(|b| b <= 3),
+            set(|b| b == b'@'),
+            set(|b| b == b'@' || b == b':' || b == 0xFF),
         ];
+        assert!(matches!(sets[6].how, How::Range(b'0', b'9')));
+        assert!(matches!(sets[8].how, How::One(b'@')));
+        assert!(matches!(sets[9].how, How::Three(..)));
         for s in &sets {
             for b in 0..=255u8 {
                 for at in 0..20 {
                     let mut hay = vec![b'x'; 20];
                     if s.contains(b'x') {
                         hay = vec![0x80; 20];
+                    }
+                    for len in at + 1..hay.len() {
+                        let want = hay[..len].iter().position(|&c| s.contains(c));
+                        assert_eq!(s.find(&hay[..len], 0), want, "byte {b} at {at} of {len}");
                     }
                     hay[at] = b;
                     let want = hay.iter().position(|&c| s.contains(c));
