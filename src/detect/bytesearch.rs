@@ -1,7 +1,7 @@
-//! Word-at-a-time (SWAR) byte-class search for the hot loops: the detector's anchor bytes
-//! (digits, `@`) and the JSON reader's string delimiters. Eight bytes are tested with a few
-//! integer operations instead of one table lookup and branch per byte; safe, portable code
-//! that the compiler keeps in registers.
+//! Byte-class search for the hot loops: the detector's anchor bytes (digits; `@` through
+//! `memchr`) and the JSON reader's string delimiters. Byte classes are searched a word
+//! (SWAR) at a time: eight bytes are tested with a few integer operations instead of one table
+//! lookup and branch per byte; safe, portable code that the compiler keeps in registers.
 
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
@@ -19,8 +19,8 @@ fn below(x: u64, n: u8) -> u64 {
     !(((x & !HI).wrapping_add(LO * u64::from(0x80 - n))) | x) & HI
 }
 
-/// A set of bytes, searched with `memchr` when it is one to three bytes, eight at a time
-/// when it is a few ASCII ranges, byte by byte otherwise.
+/// A set of bytes, searched with `memchr` when it is one to three bytes, a word (eight bytes)
+/// at a time when it is a few ASCII ranges, byte by byte otherwise.
 #[derive(Debug, Clone)]
 pub struct ByteSet {
     table: [bool; 256],
@@ -96,7 +96,7 @@ fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
 }
 
 /// The first byte of `hay` whose high bit `mask` sets (`mask` tells the bytes of a word),
-/// sixteen bytes a step, then the tail byte by byte.
+/// sixteen bytes a step, then one word, then the last bytes as one zero-padded word.
 #[inline(always)]
 fn find_words(hay: &[u8], mask: impl Fn(u64) -> u64) -> Option<usize> {
     let word = |i: usize| {
@@ -188,16 +188,18 @@ mod tests {
         assert!(matches!(sets[9].how, How::Three(..)));
         for s in &sets {
             for b in 0..=255u8 {
-                for at in 0..20 {
-                    let mut hay = vec![b'x'; 20];
+                for at in 0..32 {
+                    let mut hay = vec![b'x'; 32];
                     if s.contains(b'x') {
-                        hay = vec![0x80; 20];
+                        hay = vec![0x80; 32];
                     }
-                    for len in at + 1..hay.len() {
+                    hay[at] = b;
+                    // Every length, so that the hit falls in each part of the search (the
+                    // sixteen-byte steps, the word step, the padded last word) or past the end.
+                    for len in 0..hay.len() {
                         let want = hay[..len].iter().position(|&c| s.contains(c));
                         assert_eq!(s.find(&hay[..len], 0), want, "byte {b} at {at} of {len}");
                     }
-                    hay[at] = b;
                     let want = hay.iter().position(|&c| s.contains(c));
                     assert_eq!(s.find(&hay, 0), want, "byte {b} at {at}");
                     let want_from = (3..hay.len()).find(|&i| s.contains(hay[i]));

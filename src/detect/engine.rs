@@ -528,7 +528,7 @@ impl Detector {
         }
     }
 
-    /// The regex search of a region that passed [`could_hold_match`].
+    /// The regex search of a region that passed [`Limits::could_hold_match`].
     #[inline(never)]
     fn search_region(
         &self,
@@ -711,16 +711,10 @@ struct Counts {
 }
 
 impl Counts {
-    /// Whether counts are taken for `rule`: not for one that needs neither digits nor
-    /// separators (its counts stay zero and say nothing).
-    fn taken_for(rule: &Rule) -> bool {
-        rule.min_digits > 0 || rule.min_seps > 0
-    }
-
-    /// The counts of `bytes`, where [`Counts::taken_for`] the rule.
+    /// The counts of `bytes`, where [`Limits::counts_taken`] for the rule.
     fn of(rule: &Rule, bytes: &[u8]) -> Self {
         let mut c = Counts::default();
-        if Counts::taken_for(rule) {
+        if Limits::of(rule).counts_taken() {
             for &b in bytes {
                 c.add(b);
             }
@@ -741,7 +735,7 @@ impl Counts {
     }
 
     fn fit(&self, rule: &Rule) -> bool {
-        self.digits >= rule.min_digits && self.seps >= rule.min_seps
+        Limits::of(rule).fit(*self)
     }
 }
 
@@ -894,8 +888,6 @@ impl Walk {
     }
 }
 
-/// Whether `bytes[rs..re]`, a region of `rule` with `counts`, can hold a match that passes the
-/// boundary check: no regex call otherwise.
 /// What a region must have to hold a match of a rule, copied out of the rule for the loop
 /// that visits anchors.
 #[derive(Debug, Clone, Copy)]
@@ -917,16 +909,29 @@ impl Limits {
         }
     }
 
-    /// Cheap necessary conditions for a match in `bytes[rs..re]`: its length, its digits and
-    /// separators, and (for a region without separators) not being glued to a word.
+    /// Whether counts are taken for the rule: not for one that needs neither digits nor
+    /// separators (its counts stay zero and say nothing).
+    #[inline(always)]
+    fn counts_taken(&self) -> bool {
+        self.min_digits > 0 || self.min_seps > 0
+    }
+
+    /// Whether `counts` has the digits and separators a match needs.
+    #[inline(always)]
+    fn fit(&self, counts: Counts) -> bool {
+        counts.digits >= self.min_digits && counts.seps >= self.min_seps
+    }
+
+    /// Whether `bytes[rs..re]`, a region with `counts`, can hold a match that passes the
+    /// boundary check (its length, digits and separators, and for a region without separators
+    /// not being glued to a word): no regex call otherwise.
     #[inline(always)]
     fn could_hold_match(&self, bytes: &[u8], rs: usize, re: usize, counts: Counts) -> bool {
-        if re - rs < self.min_len || counts.digits < self.min_digits || counts.seps < self.min_seps
-        {
+        if re - rs < self.min_len || !self.fit(counts) {
             return false;
         }
-        let taken = self.min_digits > 0 || self.min_seps > 0;
-        !(taken && counts.seps == 0 && glued_at(self.boundary, bytes, rs, re))
+        // Known only where the counts were taken.
+        !(self.counts_taken() && counts.seps == 0 && glued_at(self.boundary, bytes, rs, re))
     }
 }
 
@@ -935,6 +940,7 @@ fn glued(rule: &Rule, bytes: &[u8], s: usize, e: usize) -> bool {
     glued_at(rule.boundary, bytes, s, e)
 }
 
+/// Whether `bytes[s..e]` touches a byte that `boundary` forbids next to a match.
 #[inline(always)]
 fn glued_at(boundary: Boundary, bytes: &[u8], s: usize, e: usize) -> bool {
     let blocks = |b: u8| match boundary {
