@@ -13,10 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ $# -ge 2 ]] || { echo "usage: bash benches/ab.sh OLD_BINARY NEW_BINARY [SIZE_MIB] [RUNS]" >&2; exit 2; }
 old=$1 new=$2 mib=${3:-128} runs=${4:-5}
-cargo build --release --quiet --example gen_corpus
-mkdir -p target/bench-corpus
-file=target/bench-corpus/chat-${mib}MiB.jsonl
-[[ -s $file ]] || target/release/examples/gen_corpus "$mib" "$file" >/dev/null
+source benches/corpus.sh
+file=$(corpus "$mib")
 bytes=$(stat -c %s "$file")
 cat "$file" >/dev/null # page cache
 

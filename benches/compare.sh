@@ -27,12 +27,8 @@ runs=${RUNS:-3}
 cargo build --release --quiet --bin piiscan --example gen_corpus
 piiscan=target/release/piiscan
 
-mkdir -p target/bench-corpus
-file=target/bench-corpus/chat-${size_mib}MiB.jsonl
-if [[ ! -s $file ]]; then
-  echo "generating $file ..." >&2
-  target/release/examples/gen_corpus "$size_mib" "$file"
-fi
+source benches/corpus.sh
+file=$(corpus "$size_mib")
 bytes=$(stat -c %s "$file")
 
 rg=$(command -v rg || true)

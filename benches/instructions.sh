@@ -17,14 +17,10 @@ if ! command -v valgrind >/dev/null; then
   echo "valgrind is needed: apt-get install valgrind" >&2
   exit 1
 fi
-cargo build --release --quiet --bin piiscan --example gen_corpus
-mkdir -p target/bench-corpus
-for mib in 2 8; do
-  f=target/bench-corpus/chat-${mib}MiB.jsonl
-  [[ -s $f ]] || target/release/examples/gen_corpus "$mib" "$f" >/dev/null
-done
-small=target/bench-corpus/chat-2MiB.jsonl
-large=target/bench-corpus/chat-8MiB.jsonl
+cargo build --release --quiet --bin piiscan
+source benches/corpus.sh
+small=$(corpus 2)
+large=$(corpus 8)
 
 # The scan exits 1 (findings), so its status is not checked; a missing count is.
 count() {

@@ -501,30 +501,9 @@ impl Detector {
             None => (0, bytes.len()),
         };
         *progress = (*progress).max(re);
-        self.run_region(
-            r,
-            text,
-            rs,
-            re,
-            Counts::of(rule, &bytes[rs..re]),
-            candidates,
-        );
-    }
-
-    /// Searches `text[rs..re]`, a region of rule `r` whose digits and separators are `left`.
-    /// Most regions fail the cheap checks, which are inlined here.
-    #[inline(always)]
-    fn run_region(
-        &self,
-        r: usize,
-        text: &str,
-        rs: usize,
-        re: usize,
-        left: Counts,
-        candidates: &mut Vec<Match>,
-    ) {
-        if Limits::of(&self.rules[r]).could_hold_match(text.as_bytes(), rs, re, left) {
-            self.search_region(r, text, rs, re, left, candidates);
+        let counts = Counts::of(rule, &bytes[rs..re]);
+        if Limits::of(rule).could_hold_match(bytes, rs, re, counts) {
+            self.search_region(r, text, rs, re, counts, candidates);
         }
     }
 
