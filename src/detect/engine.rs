@@ -34,13 +34,13 @@ pub struct Scratch {
     /// Per rule: how far the literal-anchor pass has searched.
     next_lit: Vec<usize>,
     candidates: Vec<Match>,
-    /// Per walked rule (see [`Walk`]): its region around the current anchor and the region's
-    /// counts.
-    regions: Vec<(usize, usize, Counts)>,
+    /// Per walked rule (see [`Walk::token`]): where its open region started, and the token's
+    /// counts there.
+    starts: Vec<(usize, Counts)>,
     /// Per anchor group: where its next anchor is.
     heads: Vec<Option<usize>>,
-    /// The members of the group at hand due at its current anchor.
-    due: Vec<usize>,
+    /// Per anchor group: the end of the last token it walked.
+    token_end: Vec<usize>,
     /// (rule, normalized value) of the matches accepted so far in the current record.
     record: Vec<(usize, String)>,
 }
@@ -259,9 +259,10 @@ impl Detector {
         scratch.candidates.clear();
         let bytes = text.as_bytes();
         // Anchor bytes are searched per group (bytes that anchor the same rules), and the
-        // groups' next anchors are visited in text order. After an anchor, a group's search
-        // resumes past the nearest region end of its rules: no rule of the group has anything
-        // to do before that.
+        // groups' next anchors are visited in text order. At an anchor, the rules the walk
+        // covers have every region of the token around it searched in one pass, and the other
+        // rules their region around the anchor; the group's search then resumes past the
+        // token and those regions: no rule of the group has anything to do before that.
         scratch.heads.clear();
         scratch
             .heads
@@ -270,11 +271,14 @@ impl Detector {
         if scratch.heads.iter().any(Option::is_some) {
             scratch.next.clear();
             scratch.next.resize(self.rules.len(), 0);
-            scratch.regions.clear();
+            scratch.token_end.clear();
+            scratch.token_end.resize(self.groups.len(), 0);
             scratch
-                .regions
-                .resize(self.walk.rules.len(), (0, 0, Counts::default()));
+                .starts
+                .resize(self.walk.rules.len(), (0, Counts::default()));
         }
+        // Walked rules whose context requirement has been checked in this string.
+        let mut checked = 0u64;
         while let Some((g, p)) = scratch
             .heads
             .iter()
@@ -283,43 +287,62 @@ impl Detector {
             .min_by_key(|&(_, p)| p)
         {
             let group = &self.groups[g];
-            // The members due at this anchor, and the nearest progress of those that wait;
-            // the regions of the due members the walk covers are found in one pass.
-            scratch.due.clear();
-            let mut walk_due = 0u64;
             let mut resume = usize::MAX;
-            for (i, m) in group.members.iter().enumerate() {
-                let next = scratch.next[m.rule];
-                if p < next {
-                    resume = resume.min(next);
+            if group.walked != 0 {
+                if p < scratch.token_end[g] {
+                    resume = scratch.token_end[g];
+                } else {
+                    let mut active = 0;
+                    for m in group.members.iter().filter(|m| m.bit != 0) {
+                        if scratch.next[m.rule] == usize::MAX {
+                            continue;
+                        }
+                        if m.required && checked & m.bit == 0 {
+                            checked |= m.bit;
+                            if !self.may_be_supported(m.rule, text, key, &scratch.record) {
+                                scratch.next[m.rule] = usize::MAX;
+                                continue;
+                            }
+                        }
+                        active |= m.bit;
+                    }
+                    if active != 0 {
+                        let Scratch {
+                            next,
+                            candidates,
+                            starts,
+                            ..
+                        } = &mut *scratch;
+                        let end = self
+                            .walk
+                            .token(bytes, p, active, starts, |k, rs, re, counts| {
+                                let r = self.walk.rules[k];
+                                // Another group's token may have searched the region already.
+                                if rs < next[r] {
+                                    return;
+                                }
+                                next[r] = re;
+                                if self.walk.limits[k].could_hold_match(bytes, rs, re, counts) {
+                                    self.search_region(r, text, rs, re, counts, candidates);
+                                }
+                            });
+                        scratch.token_end[g] = end;
+                        resume = end;
+                    }
+                }
+            }
+            for m in group.members.iter().filter(|m| m.bit == 0) {
+                let progress = &mut scratch.next[m.rule];
+                if p < *progress {
+                    resume = resume.min(*progress);
                     continue;
                 }
                 if m.required && !self.may_be_supported(m.rule, text, key, &scratch.record) {
                     scratch.next[m.rule] = usize::MAX;
                     continue;
                 }
-                scratch.due.push(i);
-                walk_due |= m.bit;
-            }
-            if walk_due != 0 {
-                self.walk.regions(bytes, p, walk_due, &mut scratch.regions);
-            }
-            for &i in &scratch.due {
-                let m = &group.members[i];
                 let progress = &mut scratch.next[m.rule];
-                if m.bit == 0 {
-                    self.run_rule(m.rule, text, p, p + 1, progress, &mut scratch.candidates);
-                } else {
-                    let (rs, re, counts) = scratch.regions[m.bit.trailing_zeros() as usize];
-                    debug_assert!(
-                        rs >= *progress,
-                        "a walked region starts before its progress"
-                    );
-                    *progress = re;
-                    if m.limits.could_hold_match(bytes, rs, re, counts) {
-                        self.search_region(m.rule, text, rs, re, counts, &mut scratch.candidates);
-                    }
-                }
+                self.run_rule(m.rule, text, p, p + 1, progress, &mut scratch.candidates);
                 resume = resume.min(*progress);
             }
             // `usize::MAX`: every member is done with this string.
@@ -657,7 +680,8 @@ impl Detector {
         }
     }
 
-    /// Keeps the best of overlapping candidates: higher priority, then longer, then earlier.
+    /// Keeps the best of overlapping candidates: higher priority, then longer, then earlier, then
+    /// the earlier rule (so the order candidates were found in does not matter).
     /// Accepted spans are disjoint, so one look at the span starting last before a candidate's
     /// end tells whether it overlaps (O(k log k) for k candidates).
     fn resolve_overlaps(&self, cands: &mut Vec<Match>, out: &mut Vec<Match>) {
@@ -667,6 +691,7 @@ impl Detector {
             pb.cmp(&pa)
                 .then((b.end - b.start).cmp(&(a.end - a.start)))
                 .then(a.start.cmp(&b.start))
+                .then(a.rule.cmp(&b.rule))
         });
         let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
         for c in cands.drain(..) {
@@ -707,6 +732,14 @@ impl Counts {
         self.seps += usize::from(!b.is_ascii_alphanumeric());
     }
 
+    /// The counts of the bytes after those counted in `before`.
+    fn since(self, before: Counts) -> Counts {
+        Counts {
+            digits: self.digits - before.digits,
+            seps: self.seps - before.seps,
+        }
+    }
+
     fn remove(&mut self, rule: &Rule, bytes: &[u8]) {
         let gone = Counts::of(rule, bytes);
         self.digits -= gone.digits;
@@ -724,6 +757,8 @@ struct AnchorGroup {
     bytes: ByteSet,
     /// The rules these bytes anchor, in rule order.
     members: Vec<Member>,
+    /// The members' bits in the [`Walk`].
+    walked: u64,
 }
 
 /// A rule of an anchor group, with what the anchor loop reads of it.
@@ -734,7 +769,6 @@ struct Member {
     bit: u64,
     /// Whether matches need context support (checked before the rule's first search).
     required: bool,
-    limits: Limits,
 }
 
 impl AnchorGroup {
@@ -754,13 +788,13 @@ impl AnchorGroup {
             .into_iter()
             .map(|(members, bytes)| AnchorGroup {
                 bytes: ByteSet::new(bytes),
+                walked: members.iter().fold(0, |w, &r| w | walk.bit[r]),
                 members: members
                     .into_iter()
                     .map(|r| Member {
                         rule: r,
                         bit: walk.bit[r],
                         required: rules[r].context.required,
-                        limits: Limits::of(&rules[r]),
                     })
                     .collect(),
             })
@@ -770,17 +804,22 @@ impl AnchorGroup {
 
 /// The rules whose regions are found together: those with a byte anchor and a charset without
 /// lowercase prose letters (`g`–`z`), so their regions are short tokens (digit runs, dotted
-/// quads, hex strings). At a digit, one walk out from the anchor finds the regions of all
-/// such rules due there, instead of one expansion per rule. Regions of prose-wide charsets
-/// (street addresses, dates) span sentences and keep their own expansion.
+/// quads, hex strings). At a digit, one pass over the token around it (the bytes in the
+/// charset of any of these rules) finds the regions of all of them in the token, instead of
+/// one expansion per rule and anchor. Regions of prose-wide charsets (street addresses, dates)
+/// span sentences and keep their own expansion.
 #[derive(Debug)]
 struct Walk {
     /// The walked rules, at most 64, in rule order.
     rules: Vec<usize>,
+    /// Per walked rule: what its regions must have to be searched.
+    limits: Vec<Limits>,
     /// Per rule: its bit in the masks below (0 when not walked).
     bit: Vec<u64>,
     /// Per byte: the walked rules whose charset holds it.
     class: [u64; 256],
+    /// Per byte: the walked rules it anchors.
+    anchor: [u64; 256],
 }
 
 impl Walk {
@@ -788,8 +827,10 @@ impl Walk {
         let prose = |cs: &[bool; 256]| (b'g'..=b'z').any(|b| cs[usize::from(b)]);
         let mut walk = Walk {
             rules: Vec::new(),
+            limits: Vec::new(),
             bit: vec![0; rules.len()],
             class: [0; 256],
+            anchor: [0; 256],
         };
         for (i, r) in rules.iter().enumerate() {
             let Some(cs) = &r.charset else { continue };
@@ -798,71 +839,74 @@ impl Walk {
             }
             let bit = 1u64 << walk.rules.len();
             walk.rules.push(i);
+            walk.limits.push(Limits::of(r));
             walk.bit[i] = bit;
             for b in 0..256 {
                 if cs[b] {
                     walk.class[b] |= bit;
+                }
+                if r.anchor_bytes[b] {
+                    walk.anchor[b] |= bit;
                 }
             }
         }
         walk
     }
 
-    /// For each walked rule in `due` (all in the charsets' class of `bytes[p]`), the region
-    /// around `p`: the longest run of bytes in its charset, with its counts.
+    /// Walks the token around `p` (the longest run of bytes in the charset of an `active`
+    /// rule; `bytes[p]` anchors one) in one forward pass. Each `active` rule's regions in it
+    /// (its longest charset runs that hold one of its anchor bytes) go to `region(k, start,
+    /// end, counts)`, `k` being the rule's index in the walk, in the order of their ends.
+    /// Returns the token's end. `starts` is per-walked-rule scratch.
     #[inline(never)]
-    fn regions(&self, bytes: &[u8], p: usize, due: u64, out: &mut [(usize, usize, Counts)]) {
-        let mut alive = due & self.class[usize::from(bytes[p])];
-        debug_assert_eq!(alive, due, "an anchor byte outside its rule's charset");
-        let mut back = Counts::default();
+    fn token(
+        &self,
+        bytes: &[u8],
+        p: usize,
+        active: u64,
+        starts: &mut [(usize, Counts)],
+        mut region: impl FnMut(usize, usize, usize, Counts),
+    ) -> usize {
+        debug_assert_ne!(
+            self.class[usize::from(bytes[p])] & active,
+            0,
+            "p is in the token"
+        );
         let mut s = p;
-        while s > 0 {
-            let still = alive & self.class[usize::from(bytes[s - 1])];
-            if still != alive {
-                Self::record_starts(alive & !still, s, back, out);
-                alive = still;
-                if alive == 0 {
-                    break;
-                }
-            }
+        while s > 0 && self.class[usize::from(bytes[s - 1])] & active != 0 {
             s -= 1;
-            back.add(bytes[s]);
         }
-        Self::record_starts(alive, s, back, out);
-        let mut alive = due;
-        let mut fwd = Counts::default();
-        let mut e = p;
-        while e < bytes.len() {
-            let still = alive & self.class[usize::from(bytes[e])];
-            if still != alive {
-                Self::record_ends(alive & !still, e, fwd, out);
-                alive = still;
-                if alive == 0 {
-                    break;
+        // The rules whose run is open at `e`, and those of them whose run holds an anchor.
+        let (mut open, mut anchored) = (0u64, 0u64);
+        // The counts of the token so far: a region's are the difference at its ends.
+        let mut at = Counts::default();
+        let mut e = s;
+        loop {
+            let b = bytes.get(e).copied();
+            let class = b.map_or(0, |b| self.class[usize::from(b)] & active);
+            if class != open {
+                let mut ended = open & !class & anchored;
+                while ended != 0 {
+                    let k = ended.trailing_zeros() as usize;
+                    ended &= ended - 1;
+                    let (rs, before) = starts[k];
+                    region(k, rs, e, at.since(before));
                 }
+                anchored &= class;
+                let mut started = class & !open;
+                while started != 0 {
+                    let k = started.trailing_zeros() as usize;
+                    started &= started - 1;
+                    starts[k] = (e, at);
+                }
+                open = class;
             }
-            fwd.add(bytes[e]);
+            let Some(b) = b.filter(|_| open != 0) else {
+                return e;
+            };
+            anchored |= self.anchor[usize::from(b)] & open;
+            at.add(b);
             e += 1;
-        }
-        Self::record_ends(alive, e, fwd, out);
-    }
-
-    fn record_starts(mut rules: u64, s: usize, c: Counts, out: &mut [(usize, usize, Counts)]) {
-        while rules != 0 {
-            let k = rules.trailing_zeros() as usize;
-            rules &= rules - 1;
-            out[k].0 = s;
-            out[k].2 = c;
-        }
-    }
-
-    fn record_ends(mut rules: u64, e: usize, c: Counts, out: &mut [(usize, usize, Counts)]) {
-        while rules != 0 {
-            let k = rules.trailing_zeros() as usize;
-            rules &= rules - 1;
-            out[k].1 = e;
-            out[k].2.digits += c.digits;
-            out[k].2.seps += c.seps;
         }
     }
 }
@@ -947,8 +991,11 @@ mod tests {
         fn reference(mut self) -> Self {
             self.walk = Walk::new(&[]);
             self.walk.bit = vec![0; self.rules.len()];
-            for m in self.groups.iter_mut().flat_map(|g| &mut g.members) {
-                m.bit = 0;
+            for g in &mut self.groups {
+                g.walked = 0;
+                for m in &mut g.members {
+                    m.bit = 0;
+                }
             }
             self.skip_ahead = false;
             for r in &mut self.rules {
@@ -1018,14 +1065,10 @@ mod tests {
         out
     }
 
-    /// The shared region walk, the group skips and anchor-start regions change how much work
-    /// is done, never what is found.
-    #[test]
-    fn same_matches_as_the_plain_engine() {
-        let fast = Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default());
-        let plain =
-            Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default()).reference();
-        assert!(fast.walk.rules.len() >= 6, "digit rules are walked");
+    /// Texts for comparing the engine with the plain one: real-looking lines, and random
+    /// strings of pieces of numbers, separators and words (hex and upper-case runs make long
+    /// tokens that hold the regions of several rules).
+    fn mixed_texts() -> Vec<String> {
         let mut texts: Vec<String> = [
             "Order 641-2024876-7871816 shipped on 2023-03-22; total $1,299.99.",
             "Build 10.0.19041.1 failed at 2024-02-01T09:25:16Z, commit cab5f57b464838c68ed98fea7d2f2e6e20060ade.",
@@ -1038,7 +1081,6 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        // Random strings of pieces of numbers, separators and words.
         let pieces = [
             "4111",
             " ",
@@ -1080,6 +1122,12 @@ mod tests {
             "6789",
             "2023",
             "  ",
+            "cab5f",
+            "DE",
+            "ABCD",
+            "e58",
+            "T09",
+            "Z",
         ];
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = move || {
@@ -1088,16 +1136,79 @@ mod tests {
             x ^= x << 17;
             x as usize
         };
-        for _ in 0..4000 {
+        for _ in 0..6000 {
             let n = next() % 24;
             texts.push((0..n).map(|_| pieces[next() % pieces.len()]).collect());
         }
+        texts
+    }
+
+    /// Whether `fast` finds what the plain engine finds in every text; the number found.
+    fn same_as_plain(fast: &Detector, plain: &Detector, texts: &[String]) -> usize {
         let mut found = 0;
-        for t in &texts {
-            let want = run(&plain, t);
+        for t in texts {
+            let want = run(plain, t);
             found += want.len();
-            assert_eq!(run(&fast, t), want, "{t:?}");
+            assert_eq!(run(fast, t), want, "{t:?}");
         }
+        found
+    }
+
+    /// The token walk, the group skips and anchor-start regions change how much work is done,
+    /// never what is found.
+    #[test]
+    fn same_matches_as_the_plain_engine() {
+        let fast = Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default());
+        let plain =
+            Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default()).reference();
+        assert!(fast.walk.rules.len() >= 6, "digit rules are walked");
+        let found = same_as_plain(&fast, &plain, &mixed_texts());
         assert!(found > 200, "the inputs hold findings ({found})");
+    }
+
+    /// A walked rule anchored by bytes of two groups (hex letters alone, and the digits with
+    /// the built-in digit rules): its regions are searched once, whichever group reaches them
+    /// first, and the same is found as by the plain engine.
+    #[test]
+    fn rules_shared_by_groups_find_what_the_plain_engine_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let rule = r#"id = "hex_ref"
+kind = "hex_ref"
+regex = '\b[0-9A-F]{4}-[0-9A-F]{2}\b'
+[prefilter]
+bytes = "[0-9A-F]"
+charset = "[0-9A-F-]"
+"#;
+        std::fs::write(dir.path().join("hex.toml"), rule).unwrap();
+        let set = || {
+            let mut set = RuleSet::builtin().unwrap();
+            set.load_dir(dir.path()).unwrap();
+            set
+        };
+        let fast = Detector::new(set(), ValidationEnv::default());
+        let plain = Detector::new(set(), ValidationEnv::default()).reference();
+        let hex = fast.rules.iter().position(|r| r.id == "hex_ref").unwrap();
+        let groups = fast
+            .groups
+            .iter()
+            .filter(|g| g.members.iter().any(|m| m.rule == hex))
+            .count();
+        assert_eq!(groups, 2, "digits and A-F anchor different rule sets");
+        assert_ne!(fast.walk.bit[hex], 0, "the rule is walked");
+        let mut texts = mixed_texts();
+        texts.extend(
+            [
+                "ref ABCD-12 and 12AB-CD, 1234-56 BEEF-0A",
+                "DE12-AB 4111-11",
+            ]
+            .map(String::from),
+        );
+        same_as_plain(&fast, &plain, &texts);
+        let found = texts
+            .iter()
+            .flat_map(|t| run(&fast, t))
+            .filter(|m| m.rule == hex)
+            .count();
+        assert!(found > 50, "the rule finds its matches ({found})");
     }
 }
