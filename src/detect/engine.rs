@@ -322,8 +322,9 @@ impl Detector {
                                     return;
                                 }
                                 next[r] = re;
-                                if self.walk.limits[k].could_hold_match(bytes, rs, re, counts) {
-                                    self.search_region(r, text, rs, re, counts, candidates);
+                                if self.walk.limits[k].could_hold_match(bytes, rs, re, Some(counts))
+                                {
+                                    self.search_region(r, text, rs, re, Some(counts), candidates);
                                 }
                             });
                         scratch.token_end[g] = end;
@@ -503,34 +504,40 @@ impl Detector {
         candidates: &mut Vec<Match>,
     ) {
         let rule = &self.rules[r];
+        let limits = Limits::of(rule);
         let bytes = text.as_bytes();
-        let (rs, re) = match &rule.charset {
-            Some(cs) => {
-                let floor = if rule.starts_at_anchor {
-                    a_start
-                } else {
-                    *progress
-                };
-                let mut s = a_start;
-                while s > floor && cs[usize::from(bytes[s - 1])] {
-                    s -= 1;
-                }
-                let mut e = a_end;
-                while e < bytes.len() && cs[usize::from(bytes[e])] {
-                    e += 1;
-                }
-                (s, e)
+        let Some(cs) = &rule.charset else {
+            *progress = bytes.len();
+            if limits.could_hold_match(bytes, 0, bytes.len(), None) {
+                self.search_region(r, text, 0, bytes.len(), None, candidates);
             }
-            None => (0, bytes.len()),
+            return;
         };
-        *progress = (*progress).max(re);
-        let counts = Counts::of(rule, &bytes[rs..re]);
-        if Limits::of(rule).could_hold_match(bytes, rs, re, counts) {
-            self.search_region(r, text, rs, re, counts, candidates);
+        let floor = if rule.starts_at_anchor {
+            a_start
+        } else {
+            *progress
+        };
+        let mut s = a_start;
+        while s > floor && cs[usize::from(bytes[s - 1])] {
+            s -= 1;
+        }
+        let mut e = a_end;
+        while e < bytes.len() && cs[usize::from(bytes[e])] {
+            e += 1;
+        }
+        *progress = (*progress).max(e);
+        // A prose-wide region (a sentence) is not counted: counting would cost a second pass
+        // over it and hardly ever rule it out.
+        let counts =
+            (limits.counts_taken() && !prose_wide(cs)).then(|| Counts::of(rule, &bytes[s..e]));
+        if limits.could_hold_match(bytes, s, e, counts) {
+            self.search_region(r, text, s, e, counts, candidates);
         }
     }
 
-    /// The regex search of a region that passed [`Limits::could_hold_match`].
+    /// The regex search of a region that passed [`Limits::could_hold_match`]; `left` are the
+    /// region's counts where taken.
     #[inline(never)]
     fn search_region(
         &self,
@@ -538,7 +545,7 @@ impl Detector {
         text: &str,
         rs: usize,
         re: usize,
-        mut left: Counts,
+        mut left: Option<Counts>,
         candidates: &mut Vec<Match>,
     ) {
         let rule = &self.rules[r];
@@ -562,9 +569,14 @@ impl Detector {
         // region of retries (`1 2 3 …`) stays linear.
         let mut counted = rs;
         while pos < re {
-            left.remove(rule, &bytes[counted..pos]);
+            if let Some(left) = &mut left {
+                left.remove(rule, &bytes[counted..pos]);
+                if !left.fit(rule) {
+                    break;
+                }
+            }
             counted = pos;
-            if re - pos < rule.min_len || !left.fit(rule) {
+            if re - pos < rule.min_len {
                 break;
             }
             let Some((ms, me)) = self.find(r, &text[pos..re]) else {
@@ -824,7 +836,6 @@ struct Walk {
 
 impl Walk {
     fn new(rules: &[Rule]) -> Self {
-        let prose = |cs: &[bool; 256]| (b'g'..=b'z').any(|b| cs[usize::from(b)]);
         let mut walk = Walk {
             rules: Vec::new(),
             limits: Vec::new(),
@@ -834,7 +845,7 @@ impl Walk {
         };
         for (i, r) in rules.iter().enumerate() {
             let Some(cs) = &r.charset else { continue };
-            if prose(cs) || !r.anchor_bytes.iter().any(|&a| a) || walk.rules.len() == 64 {
+            if prose_wide(cs) || !r.anchor_bytes.iter().any(|&a| a) || walk.rules.len() == 64 {
                 continue;
             }
             let bit = 1u64 << walk.rules.len();
@@ -945,17 +956,26 @@ impl Limits {
         counts.digits >= self.min_digits && counts.seps >= self.min_seps
     }
 
-    /// Whether `bytes[rs..re]`, a region with `counts`, can hold a match that passes the
-    /// boundary check (its length, digits and separators, and for a region without separators
-    /// not being glued to a word): no regex call otherwise.
+    /// Whether `bytes[rs..re]`, a region with `counts` (where taken), can hold a match that
+    /// passes the boundary check (its length, digits and separators, and for a region without
+    /// separators not being glued to a word): no regex call otherwise.
     #[inline(always)]
-    fn could_hold_match(&self, bytes: &[u8], rs: usize, re: usize, counts: Counts) -> bool {
-        if re - rs < self.min_len || !self.fit(counts) {
+    fn could_hold_match(&self, bytes: &[u8], rs: usize, re: usize, counts: Option<Counts>) -> bool {
+        if re - rs < self.min_len {
             return false;
         }
         // Known only where the counts were taken.
-        !(self.counts_taken() && counts.seps == 0 && glued_at(self.boundary, bytes, rs, re))
+        let Some(counts) = counts.filter(|_| self.counts_taken()) else {
+            return true;
+        };
+        self.fit(counts) && !(counts.seps == 0 && glued_at(self.boundary, bytes, rs, re))
     }
+}
+
+/// Whether a charset holds lowercase prose letters (`g`–`z`, beyond the hex digits), so its
+/// regions can span sentences.
+fn prose_wide(cs: &[bool; 256]) -> bool {
+    (b'g'..=b'z').any(|b| cs[usize::from(b)])
 }
 
 #[inline(always)]
