@@ -275,7 +275,7 @@ impl Detector {
             scratch.token_end.resize(self.groups.len(), 0);
             scratch
                 .starts
-                .resize(self.walk.rules.len(), (0, Counts::default()));
+                .resize(self.walk.charsets.len(), (0, Counts::default()));
         }
         // Walked rules whose context requirement has been checked in this string.
         let mut checked = 0u64;
@@ -818,20 +818,32 @@ impl AnchorGroup {
 /// lowercase prose letters (`g`–`z`), so their regions are short tokens (digit runs, dotted
 /// quads, hex strings). At a digit, one pass over the token around it (the bytes in the
 /// charset of any of these rules) finds the regions of all of them in the token, instead of
-/// one expansion per rule and anchor. Regions of prose-wide charsets (street addresses, dates)
-/// span sentences and keep their own expansion.
+/// one expansion per rule and anchor. Rules with the same charset share their regions.
+/// Regions of prose-wide charsets (street addresses, dates) span sentences and keep their own
+/// expansion.
 #[derive(Debug)]
 struct Walk {
     /// The walked rules, at most 64, in rule order.
     rules: Vec<usize>,
     /// Per walked rule: what its regions must have to be searched.
     limits: Vec<Limits>,
-    /// Per rule: its bit in the masks below (0 when not walked).
+    /// Per rule: its bit in the rule masks (0 when not walked).
     bit: Vec<u64>,
-    /// Per byte: the walked rules whose charset holds it.
+    /// The distinct charsets of the walked rules.
+    charsets: Vec<Charset>,
+    /// Per byte: the charsets that hold it.
     class: [u64; 256],
-    /// Per byte: the walked rules it anchors.
+    /// Per byte: the charsets with a rule it anchors.
     anchor: [u64; 256],
+}
+
+/// A charset of walked rules: its runs are the regions of all of them.
+#[derive(Debug)]
+struct Charset {
+    /// Its rules, as a mask of walk bits.
+    rules: u64,
+    /// The least of its rules' limits: a region short of them is searched by none.
+    floor: Limits,
 }
 
 impl Walk {
@@ -840,24 +852,41 @@ impl Walk {
             rules: Vec::new(),
             limits: Vec::new(),
             bit: vec![0; rules.len()],
+            charsets: Vec::new(),
             class: [0; 256],
             anchor: [0; 256],
         };
+        let mut seen: Vec<&[bool; 256]> = Vec::new();
         for (i, r) in rules.iter().enumerate() {
             let Some(cs) = &r.charset else { continue };
             if prose_wide(cs) || !r.anchor_bytes.iter().any(|&a| a) || walk.rules.len() == 64 {
                 continue;
             }
             let bit = 1u64 << walk.rules.len();
+            let limits = Limits::of(r);
             walk.rules.push(i);
-            walk.limits.push(Limits::of(r));
+            walk.limits.push(limits);
             walk.bit[i] = bit;
+            let c = match seen.iter().position(|&s| s == &**cs) {
+                Some(c) => c,
+                None => {
+                    seen.push(cs);
+                    walk.charsets.push(Charset {
+                        rules: 0,
+                        floor: limits,
+                    });
+                    seen.len() - 1
+                }
+            };
+            let charset = &mut walk.charsets[c];
+            charset.rules |= bit;
+            charset.floor = charset.floor.least(limits);
             for b in 0..256 {
                 if cs[b] {
-                    walk.class[b] |= bit;
+                    walk.class[b] |= 1 << c;
                 }
                 if r.anchor_bytes[b] {
-                    walk.anchor[b] |= bit;
+                    walk.anchor[b] |= 1 << c;
                 }
             }
         }
@@ -866,9 +895,9 @@ impl Walk {
 
     /// Walks the token around `p` (the longest run of bytes in the charset of an `active`
     /// rule; `bytes[p]` anchors one) in one forward pass. Each `active` rule's regions in it
-    /// (its longest charset runs that hold one of its anchor bytes) go to `region(k, start,
-    /// end, counts)`, `k` being the rule's index in the walk, in the order of their ends.
-    /// Returns the token's end. `starts` is per-walked-rule scratch.
+    /// (its longest charset runs that hold an anchor byte of a rule of the charset) go to
+    /// `region(k, start, end, counts)`, `k` being the rule's index in the walk, in the order
+    /// of their ends. Returns the token's end. `starts` is per-charset scratch.
     #[inline(never)]
     fn token(
         &self,
@@ -878,37 +907,53 @@ impl Walk {
         starts: &mut [(usize, Counts)],
         mut region: impl FnMut(usize, usize, usize, Counts),
     ) -> usize {
+        let charsets = self
+            .charsets
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.rules & active != 0)
+            .fold(0u64, |m, (c, _)| m | 1 << c);
         debug_assert_ne!(
-            self.class[usize::from(bytes[p])] & active,
+            self.class[usize::from(bytes[p])] & charsets,
             0,
             "p is in the token"
         );
         let mut s = p;
-        while s > 0 && self.class[usize::from(bytes[s - 1])] & active != 0 {
+        while s > 0 && self.class[usize::from(bytes[s - 1])] & charsets != 0 {
             s -= 1;
         }
-        // The rules whose run is open at `e`, and those of them whose run holds an anchor.
+        // The charsets whose run is open at `e`, and those of them whose run holds an anchor.
         let (mut open, mut anchored) = (0u64, 0u64);
         // The counts of the token so far: a region's are the difference at its ends.
         let mut at = Counts::default();
         let mut e = s;
         loop {
             let b = bytes.get(e).copied();
-            let class = b.map_or(0, |b| self.class[usize::from(b)] & active);
+            let class = b.map_or(0, |b| self.class[usize::from(b)] & charsets);
             if class != open {
                 let mut ended = open & !class & anchored;
                 while ended != 0 {
-                    let k = ended.trailing_zeros() as usize;
+                    let c = ended.trailing_zeros() as usize;
                     ended &= ended - 1;
-                    let (rs, before) = starts[k];
-                    region(k, rs, e, at.since(before));
+                    let (rs, before) = starts[c];
+                    let counts = at.since(before);
+                    let charset = &self.charsets[c];
+                    if !charset.floor.could_hold_match(bytes, rs, e, Some(counts)) {
+                        continue;
+                    }
+                    let mut rules = charset.rules & active;
+                    while rules != 0 {
+                        let k = rules.trailing_zeros() as usize;
+                        rules &= rules - 1;
+                        region(k, rs, e, counts);
+                    }
                 }
                 anchored &= class;
                 let mut started = class & !open;
                 while started != 0 {
-                    let k = started.trailing_zeros() as usize;
+                    let c = started.trailing_zeros() as usize;
                     started &= started - 1;
-                    starts[k] = (e, at);
+                    starts[c] = (e, at);
                 }
                 open = class;
             }
@@ -940,6 +985,22 @@ impl Limits {
             min_digits: rule.min_digits,
             min_seps: rule.min_seps,
             boundary: rule.boundary,
+        }
+    }
+
+    /// Limits that both `self` and `other` meet (the lesser of each).
+    fn least(self, other: Limits) -> Limits {
+        Limits {
+            min_len: self.min_len.min(other.min_len),
+            min_digits: self.min_digits.min(other.min_digits),
+            min_seps: self.min_seps.min(other.min_seps),
+            // A word byte next to a region rules it out for both only where both say so;
+            // otherwise only a letter or digit does.
+            boundary: if self.boundary == other.boundary {
+                self.boundary
+            } else {
+                Boundary::Alnum
+            },
         }
     }
 
@@ -1187,19 +1248,29 @@ mod tests {
     }
 
     /// A walked rule anchored by bytes of two groups (hex letters alone, and the digits with
-    /// the built-in digit rules): its regions are searched once, whichever group reaches them
-    /// first, and the same is found as by the plain engine.
+    /// the built-in digit rules) has its regions searched once, whichever group reaches them
+    /// first; a rule sharing its charset with another (IPv4's) but not its boundary is searched
+    /// where only it could match. Both find what the plain engine finds.
     #[test]
-    fn rules_shared_by_groups_find_what_the_plain_engine_finds() {
+    fn rules_shared_by_groups_and_charsets_find_what_the_plain_engine_finds() {
         let dir = tempfile::tempdir().unwrap();
-        let rule = r#"id = "hex_ref"
+        let hex = r#"id = "hex_ref"
 kind = "hex_ref"
 regex = '\b[0-9A-F]{4}-[0-9A-F]{2}\b'
 [prefilter]
 bytes = "[0-9A-F]"
 charset = "[0-9A-F-]"
 "#;
-        std::fs::write(dir.path().join("hex.toml"), rule).unwrap();
+        let six = r#"id = "six_digits"
+kind = "six_digits"
+regex = '[0-9]{6}'
+boundary = "alnum"
+[prefilter]
+bytes = "[0-9]"
+charset = "[0-9.]"
+"#;
+        std::fs::write(dir.path().join("hex.toml"), hex).unwrap();
+        std::fs::write(dir.path().join("six.toml"), six).unwrap();
         let set = || {
             let mut set = RuleSet::builtin().unwrap();
             set.load_dir(dir.path()).unwrap();
@@ -1207,7 +1278,8 @@ charset = "[0-9A-F-]"
         };
         let fast = Detector::new(set(), ValidationEnv::default());
         let plain = Detector::new(set(), ValidationEnv::default()).reference();
-        let hex = fast.rules.iter().position(|r| r.id == "hex_ref").unwrap();
+        let index = |id: &str| fast.rules.iter().position(|r| r.id == id).unwrap();
+        let (hex, six) = (index("hex_ref"), index("six_digits"));
         let groups = fast
             .groups
             .iter()
@@ -1215,20 +1287,45 @@ charset = "[0-9A-F-]"
             .count();
         assert_eq!(groups, 2, "digits and A-F anchor different rule sets");
         assert_ne!(fast.walk.bit[hex], 0, "the rule is walked");
+        let shared = |r: usize| {
+            fast.walk
+                .charsets
+                .iter()
+                .find(|c| c.rules & fast.walk.bit[r] != 0)
+                .map(|c| c.rules.count_ones())
+        };
+        assert_eq!(shared(six), Some(2), "six_digits shares IPv4's charset");
         let mut texts = mixed_texts();
         texts.extend(
             [
                 "ref ABCD-12 and 12AB-CD, 1234-56 BEEF-0A",
                 "DE12-AB 4111-11",
+                "id_123456_x 10.0.0.1_654321_",
             ]
             .map(String::from),
         );
         same_as_plain(&fast, &plain, &texts);
-        let found = texts
-            .iter()
-            .flat_map(|t| run(&fast, t))
-            .filter(|m| m.rule == hex)
-            .count();
-        assert!(found > 50, "the rule finds its matches ({found})");
+        let found = |rule: usize| {
+            texts
+                .iter()
+                .flat_map(|t| run(&fast, t))
+                .filter(|m| m.rule == rule)
+                .count()
+        };
+        assert!(
+            found(hex) > 50,
+            "hex_ref finds its matches ({})",
+            found(hex)
+        );
+        assert!(
+            found(six) > 50,
+            "six_digits finds its matches ({})",
+            found(six)
+        );
+        let glued = run(&fast, "id_123456_x");
+        assert!(
+            glued.iter().any(|m| m.rule == six),
+            "only letters and digits glue it"
+        );
     }
 }
