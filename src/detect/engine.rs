@@ -719,6 +719,25 @@ impl Detector {
     }
 }
 
+/// Per byte: 1 for an ASCII digit, 2 for a separator (see [`Counts`]), one lookup in the
+/// loops that count.
+static BYTE_KIND: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_digit() {
+            1
+        } else if c.is_ascii_alphabetic() {
+            0
+        } else {
+            2
+        };
+        b += 1;
+    }
+    t
+};
+
 /// ASCII digits and separators (bytes other than ASCII letters and digits) in a byte range.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Counts {
@@ -740,8 +759,9 @@ impl Counts {
 
     #[inline(always)]
     fn add(&mut self, b: u8) {
-        self.digits += usize::from(b.is_ascii_digit());
-        self.seps += usize::from(!b.is_ascii_alphanumeric());
+        let kind = BYTE_KIND[usize::from(b)];
+        self.digits += usize::from(kind & 1);
+        self.seps += usize::from(kind >> 1);
     }
 
     /// The counts of the bytes after those counted in `before`.
@@ -1144,6 +1164,17 @@ mod tests {
         let (mut scratch, mut out) = (Scratch::default(), Vec::new());
         d.detect(text, Some("note"), &mut scratch, &mut out);
         out
+    }
+
+    /// The counting table says what the byte tests say, for every byte.
+    #[test]
+    fn byte_kinds_are_digits_and_separators() {
+        for b in 0..=255u8 {
+            let mut c = Counts::default();
+            c.add(b);
+            assert_eq!(c.digits, usize::from(b.is_ascii_digit()), "{b:#04x}");
+            assert_eq!(c.seps, usize::from(!b.is_ascii_alphanumeric()), "{b:#04x}");
+        }
     }
 
     /// Texts for comparing the engine with the plain one: real-looking lines, and random
