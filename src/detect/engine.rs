@@ -59,6 +59,10 @@ impl Scratch {
     }
 }
 
+/// Strings up to this long are first checked for any anchor byte at all (see
+/// [`Detector::detect`]).
+const SHORT_STRING: usize = 32;
+
 /// Values remembered per record: enough for any real record, bounded for hostile ones.
 const RECORD_MEMORY: usize = 256;
 
@@ -264,9 +268,13 @@ impl Detector {
         // rules their region around the anchor; the group's search then resumes past the
         // token and those regions: no rule of the group has anything to do before that.
         scratch.heads.clear();
-        scratch
-            .heads
-            .extend(self.groups.iter().map(|g| g.bytes.find(bytes, 0)));
+        // A short string (a field name, `user`) is checked for any anchor byte in one loop,
+        // cheaper than a search per group.
+        if bytes.len() > SHORT_STRING || bytes.iter().any(|&b| self.anchors.contains(b)) {
+            scratch
+                .heads
+                .extend(self.groups.iter().map(|g| g.bytes.find(bytes, 0)));
+        }
         // Most strings (field names, short values) hold no anchor: they skip the set-up.
         if scratch.heads.iter().any(Option::is_some) {
             scratch.next.clear();
