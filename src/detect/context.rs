@@ -9,6 +9,9 @@ pub struct Context {
     positive: Option<LiteralSet>,
     negative: Option<LiteralSet>,
     key_words: Vec<String>,
+    /// The byte lengths (below 64) of the key words, as bits: most field names are ruled out
+    /// by their length alone.
+    key_lens: u64,
     drop_before: Vec<String>,
     window: usize,
 }
@@ -29,6 +32,12 @@ impl Context {
             positive: LiteralSet::new(&spec.words, true),
             negative: LiteralSet::new(&spec.negative_words, true),
             key_words: spec.field_words.iter().map(|w| w.to_lowercase()).collect(),
+            key_lens: spec
+                .field_words
+                .iter()
+                .map(|w| w.to_lowercase().len())
+                .filter(|&n| n < 64)
+                .fold(0, |m, n| m | 1 << n),
             drop_before: spec.drop_before.iter().map(|w| w.to_lowercase()).collect(),
             window: spec.window,
         }
@@ -55,16 +64,26 @@ impl Context {
     /// Whether the field name `key`, or a token of it, is one of the rule's field words (which
     /// are lowercase).
     fn key_names_field(&self, key: &str) -> bool {
+        if self.key_words.is_empty() {
+            return false;
+        }
         let is = |t: &str| {
-            self.key_words.iter().any(|w| {
-                if t.is_ascii() {
-                    w.eq_ignore_ascii_case(t)
-                } else {
-                    *w == t.to_lowercase()
-                }
-            })
+            if t.is_ascii() {
+                (t.len() >= 64 || self.key_lens >> t.len() & 1 == 1)
+                    && self.key_words.iter().any(|w| w.eq_ignore_ascii_case(t))
+            } else {
+                let t = t.to_lowercase();
+                self.key_words.contains(&t)
+            }
         };
-        !self.key_words.is_empty() && (is(key) || key_tokens(key).any(is))
+        // A key of lower-case ASCII letters and digits (`content`) is its own only token.
+        if key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
+            return is(key);
+        }
+        is(key) || key_tokens(key).any(is)
     }
 
     /// [`Context::signal`], with the word search kept inside `limits` (the gap between a match
@@ -263,6 +282,42 @@ mod tests {
         assert!(!c.key_names_field("téléphone") && !c.key_names_field("zip"));
         assert!(c.key_names_field("Client-IP") && c.key_names_field("PHONE_number"));
         assert!(toks.contains(&"user") && toks.contains(&"v2"));
+    }
+
+    /// Field names compared by length first, and keys of one lower-case token compared whole,
+    /// find what comparing every token with every word finds.
+    #[test]
+    fn field_words_of_any_length_and_case() {
+        let (long, edge, past) = ("x".repeat(70), "y".repeat(63), "y".repeat(64));
+        let c = Context::new(&ContextSpec {
+            field_words: vec![
+                "Phone".into(),
+                "ip".into(),
+                long.clone(),
+                edge.clone(),
+                "téléphone".into(),
+            ],
+            ..ContextSpec::default()
+        });
+        for (key, want) in [
+            ("phone", true),
+            ("phone2", false),
+            ("phones", false),
+            ("ip", true),
+            ("i", false),
+            ("ip4", false),
+            ("clientIp", true),
+            ("CLIENT_IP", true),
+            (long.as_str(), true),
+            (&long[1..], false),
+            (edge.as_str(), true),
+            (past.as_str(), false),
+            ("TÉLÉPHONE", true),
+            ("Téléphone_2", true),
+            ("", false),
+        ] {
+            assert_eq!(c.key_names_field(key), want, "{key:?}");
+        }
     }
 
     #[test]
