@@ -155,8 +155,9 @@ pub struct Detector {
     fields: FieldKinds,
 }
 
+#[inline(always)]
 fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    BYTE_KIND[usize::from(b)] & 2 == 0 || b == b'_'
 }
 
 impl Detector {
@@ -1182,6 +1183,11 @@ mod tests {
             c.add(b);
             assert_eq!(c.digits, usize::from(b.is_ascii_digit()), "{b:#04x}");
             assert_eq!(c.seps, usize::from(!b.is_ascii_alphanumeric()), "{b:#04x}");
+            assert_eq!(
+                is_word(b),
+                b.is_ascii_alphanumeric() || b == b'_',
+                "{b:#04x}"
+            );
         }
     }
 
