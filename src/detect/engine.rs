@@ -34,8 +34,8 @@ pub struct Scratch {
     /// Per rule: how far the literal-anchor pass has searched.
     next_lit: Vec<usize>,
     candidates: Vec<Match>,
-    /// Per walked rule (see [`Walk::token`]): where its open region started, and the token's
-    /// counts there.
+    /// Per charset of walked rules (see [`Walk::token`]): where its open run started, and the
+    /// token's counts there.
     starts: Vec<(usize, Counts)>,
     /// Per anchor group: where its next anchor is.
     heads: Vec<Option<usize>>,
@@ -282,9 +282,7 @@ impl Detector {
             scratch.next.resize(self.rules.len(), 0);
             scratch.token_end.clear();
             scratch.token_end.resize(self.groups.len(), 0);
-            scratch
-                .starts
-                .resize(self.walk.charsets.len(), (0, Counts::default()));
+            scratch.starts.resize(64, (0, Counts::default()));
         }
         // Walked rules whose context requirement has been checked in this string.
         let mut checked = 0u64;
@@ -858,21 +856,16 @@ struct Walk {
     limits: Vec<Limits>,
     /// Per rule: its bit in the rule masks (0 when not walked).
     bit: Vec<u64>,
-    /// The distinct charsets of the walked rules.
-    charsets: Vec<Charset>,
+    /// The distinct charsets of the walked rules, as masks of their rules' bits: a charset's
+    /// runs are the regions of all its rules.
+    charsets: Vec<u64>,
+    /// Per charset: the least of its rules' limits (a run short of them is searched by none),
+    /// in a fixed array so that indexing by a charset's bit needs no bounds check.
+    floors: [Limits; 64],
     /// Per byte: the charsets that hold it.
     class: [u64; 256],
     /// Per byte: the charsets with a rule it anchors.
     anchor: [u64; 256],
-}
-
-/// A charset of walked rules: its runs are the regions of all of them.
-#[derive(Debug)]
-struct Charset {
-    /// Its rules, as a mask of walk bits.
-    rules: u64,
-    /// The least of its rules' limits: a region short of them is searched by none.
-    floor: Limits,
 }
 
 impl Walk {
@@ -882,6 +875,7 @@ impl Walk {
             limits: Vec::new(),
             bit: vec![0; rules.len()],
             charsets: Vec::new(),
+            floors: [Limits::NONE; 64],
             class: [0; 256],
             anchor: [0; 256],
         };
@@ -900,16 +894,13 @@ impl Walk {
                 Some(c) => c,
                 None => {
                     seen.push(cs);
-                    walk.charsets.push(Charset {
-                        rules: 0,
-                        floor: limits,
-                    });
+                    walk.charsets.push(0);
+                    walk.floors[seen.len() - 1] = limits;
                     seen.len() - 1
                 }
             };
-            let charset = &mut walk.charsets[c];
-            charset.rules |= bit;
-            charset.floor = charset.floor.least(limits);
+            walk.charsets[c] |= bit;
+            walk.floors[c] = walk.floors[c].least(limits);
             for b in 0..256 {
                 if cs[b] {
                     walk.class[b] |= 1 << c;
@@ -926,7 +917,7 @@ impl Walk {
     /// rule; `bytes[p]` anchors one) in one forward pass. Each `active` rule's regions in it
     /// (its longest charset runs that hold an anchor byte of a rule of the charset) go to
     /// `region(k, start, end, counts)`, `k` being the rule's index in the walk, in the order
-    /// of their ends. Returns the token's end. `starts` is per-charset scratch.
+    /// of their ends. Returns the token's end. `starts` is per-charset scratch (64 long).
     #[inline(never)]
     fn token(
         &self,
@@ -940,13 +931,16 @@ impl Walk {
             .charsets
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.rules & active != 0)
+            .filter(|(_, &rules)| rules & active != 0)
             .fold(0u64, |m, (c, _)| m | 1 << c);
         debug_assert_ne!(
             self.class[usize::from(bytes[p])] & charsets,
             0,
             "p is in the token"
         );
+        // A fixed length, so that indexing by a charset's bit needs no bounds check.
+        let starts = &mut starts[..64];
+        let floors = &self.floors;
         let mut s = p;
         while s > 0 && self.class[usize::from(bytes[s - 1])] & charsets != 0 {
             s -= 1;
@@ -964,13 +958,12 @@ impl Walk {
                 while ended != 0 {
                     let c = ended.trailing_zeros() as usize;
                     ended &= ended - 1;
-                    let (rs, before) = starts[c];
+                    let (rs, before) = starts[c & 63];
                     let counts = at.since(before);
-                    let charset = &self.charsets[c];
-                    if !charset.floor.could_hold_match(bytes, rs, e, Some(counts)) {
+                    if !floors[c & 63].could_hold_match(bytes, rs, e, Some(counts)) {
                         continue;
                     }
-                    let mut rules = charset.rules & active;
+                    let mut rules = self.charsets[c] & active;
                     while rules != 0 {
                         let k = rules.trailing_zeros() as usize;
                         rules &= rules - 1;
@@ -982,7 +975,7 @@ impl Walk {
                 while started != 0 {
                     let c = started.trailing_zeros() as usize;
                     started &= started - 1;
-                    starts[c] = (e, at);
+                    starts[c & 63] = (e, at);
                 }
                 open = class;
             }
@@ -1007,6 +1000,14 @@ struct Limits {
 }
 
 impl Limits {
+    /// No limits at all.
+    const NONE: Limits = Limits {
+        min_len: 0,
+        min_digits: 0,
+        min_seps: 0,
+        boundary: Boundary::Alnum,
+    };
+
     #[inline(always)]
     fn of(rule: &Rule) -> Self {
         Limits {
@@ -1336,8 +1337,8 @@ charset = "[0-9.]"
             fast.walk
                 .charsets
                 .iter()
-                .find(|c| c.rules & fast.walk.bit[r] != 0)
-                .map(|c| c.rules.count_ones())
+                .find(|&&rules| rules & fast.walk.bit[r] != 0)
+                .map(|rules| rules.count_ones())
         };
         assert_eq!(shared(six), Some(2), "six_digits shares IPv4's charset");
         let mut texts = mixed_texts();
