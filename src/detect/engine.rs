@@ -534,10 +534,10 @@ impl Detector {
             e += 1;
         }
         *progress = (*progress).max(e);
-        // A prose-wide region (a sentence) is not counted: counting would cost a second pass
-        // over it and hardly ever rule it out.
-        let counts =
-            (limits.counts_taken() && !prose_wide(cs)).then(|| Counts::of(rule, &bytes[s..e]));
+        // A region of words and spaces (a sentence, for a street address or a date) is not
+        // counted: counting would cost a second pass over it and hardly ever rule it out.
+        let sentence = prose_wide(cs);
+        let counts = (limits.counts_taken() && !sentence).then(|| Counts::of(rule, &bytes[s..e]));
         if limits.could_hold_match(bytes, s, e, counts) {
             self.search_region(r, text, s, e, counts, candidates);
         }
@@ -700,7 +700,8 @@ impl Detector {
     }
 
     /// Keeps the best of overlapping candidates: higher priority, then longer, then earlier, then
-    /// the earlier rule (so the order candidates were found in does not matter).
+    /// the earlier rule (so the order the passes found them in does not matter: a deny list's
+    /// exact entry wins over its pattern for the same span).
     /// Accepted spans are disjoint, so one look at the span starting last before a candidate's
     /// end tells whether it overlaps (O(k log k) for k candidates).
     fn resolve_overlaps(&self, cands: &mut Vec<Match>, out: &mut Vec<Match>) {
@@ -846,8 +847,8 @@ impl AnchorGroup {
 /// quads, hex strings). At a digit, one pass over the token around it (the bytes in the
 /// charset of any of these rules) finds the regions of all of them in the token, instead of
 /// one expansion per rule and anchor. Rules with the same charset share their regions.
-/// Regions of prose-wide charsets (street addresses, dates) span sentences and keep their own
-/// expansion.
+/// Regions of prose-wide charsets (emails, URLs, tokens; street addresses and dates, which
+/// span sentences) keep their own expansion.
 #[derive(Debug)]
 struct Walk {
     /// The walked rules, at most 64, in rule order.
@@ -856,15 +857,16 @@ struct Walk {
     limits: Vec<Limits>,
     /// Per rule: its bit in the rule masks (0 when not walked).
     bit: Vec<u64>,
-    /// The distinct charsets of the walked rules, as masks of their rules' bits: a charset's
-    /// runs are the regions of all its rules.
-    charsets: Vec<u64>,
-    /// Per charset: the least of its rules' limits (a run short of them is searched by none),
-    /// in a fixed array so that indexing by a charset's bit needs no bounds check.
+    /// The distinct charsets of the walked rules (the first `n_charsets`), as masks of their
+    /// rules' bits: a charset's runs are the regions of all its rules. Fixed arrays here, so
+    /// that indexing by a charset's bit needs no bounds check.
+    charsets: [u64; 64],
+    n_charsets: usize,
+    /// Per charset: the least of its rules' limits (a run short of them is searched by none).
     floors: [Limits; 64],
     /// Per byte: the charsets that hold it.
     class: [u64; 256],
-    /// Per byte: the charsets with a rule it anchors.
+    /// Per byte: the walked rules it anchors.
     anchor: [u64; 256],
 }
 
@@ -874,7 +876,8 @@ impl Walk {
             rules: Vec::new(),
             limits: Vec::new(),
             bit: vec![0; rules.len()],
-            charsets: Vec::new(),
+            charsets: [0; 64],
+            n_charsets: 0,
             floors: [Limits::NONE; 64],
             class: [0; 256],
             anchor: [0; 256],
@@ -894,7 +897,7 @@ impl Walk {
                 Some(c) => c,
                 None => {
                     seen.push(cs);
-                    walk.charsets.push(0);
+                    walk.n_charsets = seen.len();
                     walk.floors[seen.len() - 1] = limits;
                     seen.len() - 1
                 }
@@ -906,7 +909,7 @@ impl Walk {
                     walk.class[b] |= 1 << c;
                 }
                 if r.anchor_bytes[b] {
-                    walk.anchor[b] |= 1 << c;
+                    walk.anchor[b] |= bit;
                 }
             }
         }
@@ -915,7 +918,7 @@ impl Walk {
 
     /// Walks the token around `p` (the longest run of bytes in the charset of an `active`
     /// rule; `bytes[p]` anchors one) in one forward pass. Each `active` rule's regions in it
-    /// (its longest charset runs that hold an anchor byte of a rule of the charset) go to
+    /// (its longest charset runs that hold one of its anchor bytes) go to
     /// `region(k, start, end, counts)`, `k` being the rule's index in the walk, in the order
     /// of their ends. Returns the token's end. `starts` is per-charset scratch (64 long).
     #[inline(never)]
@@ -927,8 +930,7 @@ impl Walk {
         starts: &mut [(usize, Counts)],
         mut region: impl FnMut(usize, usize, usize, Counts),
     ) -> usize {
-        let charsets = self
-            .charsets
+        let charsets = self.charsets[..self.n_charsets]
             .iter()
             .enumerate()
             .filter(|(_, &rules)| rules & active != 0)
@@ -945,7 +947,8 @@ impl Walk {
         while s > 0 && self.class[usize::from(bytes[s - 1])] & charsets != 0 {
             s -= 1;
         }
-        // The charsets whose run is open at `e`, and those of them whose run holds an anchor.
+        // The charsets whose run is open at `e`, and the active rules whose run holds one of
+        // their anchor bytes (an anchor byte is in its rule's charset).
         let (mut open, mut anchored) = (0u64, 0u64);
         // The counts of the token so far: a region's are the difference at its ends.
         let mut at = Counts::default();
@@ -954,23 +957,26 @@ impl Walk {
             let b = bytes.get(e).copied();
             let class = b.map_or(0, |b| self.class[usize::from(b)] & charsets);
             if class != open {
-                let mut ended = open & !class & anchored;
+                let mut ended = open & !class;
                 while ended != 0 {
                     let c = ended.trailing_zeros() as usize;
                     ended &= ended - 1;
+                    let mut rules = self.charsets[c & 63] & anchored;
+                    if rules == 0 {
+                        continue;
+                    }
+                    anchored &= !rules;
                     let (rs, before) = starts[c & 63];
                     let counts = at.since(before);
                     if !floors[c & 63].could_hold_match(bytes, rs, e, Some(counts)) {
                         continue;
                     }
-                    let mut rules = self.charsets[c] & active;
                     while rules != 0 {
                         let k = rules.trailing_zeros() as usize;
                         rules &= rules - 1;
                         region(k, rs, e, counts);
                     }
                 }
-                anchored &= class;
                 let mut started = class & !open;
                 while started != 0 {
                     let c = started.trailing_zeros() as usize;
@@ -982,7 +988,7 @@ impl Walk {
             let Some(b) = b.filter(|_| open != 0) else {
                 return e;
             };
-            anchored |= self.anchor[usize::from(b)] & open;
+            anchored |= self.anchor[usize::from(b)] & active;
             at.add(b);
             e += 1;
         }
@@ -1024,12 +1030,11 @@ impl Limits {
             min_len: self.min_len.min(other.min_len),
             min_digits: self.min_digits.min(other.min_digits),
             min_seps: self.min_seps.min(other.min_seps),
-            // A word byte next to a region rules it out for both only where both say so;
-            // otherwise only a letter or digit does.
-            boundary: if self.boundary == other.boundary {
-                self.boundary
-            } else {
-                Boundary::Alnum
+            // The boundary that rules out fewer regions: a word byte next to one rules it out
+            // for both only where both say so; otherwise only a letter or digit does.
+            boundary: match (self.boundary, other.boundary) {
+                (Boundary::Word, Boundary::Word) => Boundary::Word,
+                (Boundary::Alnum, _) | (_, Boundary::Alnum) => Boundary::Alnum,
             },
         }
     }
@@ -1064,7 +1069,7 @@ impl Limits {
 }
 
 /// Whether a charset holds lowercase prose letters (`g`–`z`, beyond the hex digits), so its
-/// regions can span sentences.
+/// regions can be words (and with a space, sentences).
 fn prose_wide(cs: &[bool; 256]) -> bool {
     (b'g'..=b'z').any(|b| cs[usize::from(b)])
 }
@@ -1294,9 +1299,11 @@ mod tests {
     }
 
     /// A walked rule anchored by bytes of two groups (hex letters alone, and the digits with
-    /// the built-in digit rules) has its regions searched once, whichever group reaches them
-    /// first; a rule sharing its charset with another (IPv4's) but not its boundary is searched
-    /// where only it could match. Both find what the plain engine finds.
+    /// the built-in digit rules), whichever group reaches its regions first; a rule sharing its
+    /// charset with another (IPv4's) but not its boundary, searched where only it could match;
+    /// and a walked rule that needs context words: all find what the plain engine finds, also
+    /// when strings of one record are scanned in turn (a value seen earlier vouches for a
+    /// later one).
     #[test]
     fn rules_shared_by_groups_and_charsets_find_what_the_plain_engine_finds() {
         let dir = tempfile::tempdir().unwrap();
@@ -1315,8 +1322,30 @@ boundary = "alnum"
 bytes = "[0-9]"
 charset = "[0-9.]"
 "#;
+        let code = r#"id = "member_code"
+kind = "member_code"
+regex = '\b[0-9]{3}-[0-9]{3}\b'
+[prefilter]
+bytes = "[0-9]"
+charset = "[0-9-]"
+[context]
+words = ["member"]
+field_words = ["member"]
+required = true
+"#;
         std::fs::write(dir.path().join("hex.toml"), hex).unwrap();
         std::fs::write(dir.path().join("six.toml"), six).unwrap();
+        std::fs::write(dir.path().join("code.toml"), code).unwrap();
+        // Anchor bytes that not every match holds (a rule file's mistake): its regions are
+        // still only the runs that hold one, as in the plain engine.
+        let fives = r#"id = "with_five"
+kind = "with_five"
+regex = '\b[0-9]{4}\b'
+[prefilter]
+bytes = "[5]"
+charset = "[0-9.]"
+"#;
+        std::fs::write(dir.path().join("fives.toml"), fives).unwrap();
         let set = || {
             let mut set = RuleSet::builtin().unwrap();
             set.load_dir(dir.path()).unwrap();
@@ -1325,28 +1354,38 @@ charset = "[0-9.]"
         let fast = Detector::new(set(), ValidationEnv::default());
         let plain = Detector::new(set(), ValidationEnv::default()).reference();
         let index = |id: &str| fast.rules.iter().position(|r| r.id == id).unwrap();
-        let (hex, six) = (index("hex_ref"), index("six_digits"));
+        let (hex, six, code) = (index("hex_ref"), index("six_digits"), index("member_code"));
+        assert_ne!(fast.walk.bit[code], 0, "the rule needing context is walked");
         let groups = fast
             .groups
             .iter()
             .filter(|g| g.members.iter().any(|m| m.rule == hex))
             .count();
-        assert_eq!(groups, 2, "digits and A-F anchor different rule sets");
+        assert!(
+            groups >= 2,
+            "digits and A-F anchor different rule sets ({groups})"
+        );
         assert_ne!(fast.walk.bit[hex], 0, "the rule is walked");
         let shared = |r: usize| {
-            fast.walk
-                .charsets
+            fast.walk.charsets[..fast.walk.n_charsets]
                 .iter()
                 .find(|&&rules| rules & fast.walk.bit[r] != 0)
                 .map(|rules| rules.count_ones())
         };
-        assert_eq!(shared(six), Some(2), "six_digits shares IPv4's charset");
+        assert_eq!(
+            shared(six),
+            Some(3),
+            "six_digits and with_five share IPv4's charset"
+        );
         let mut texts = mixed_texts();
         texts.extend(
             [
                 "ref ABCD-12 and 12AB-CD, 1234-56 BEEF-0A",
                 "DE12-AB 4111-11",
                 "id_123456_x 10.0.0.1_654321_",
+                "member 123-456 and 654-321",
+                "123-456 without its word",
+                "pins 1234 and 1235 and 5.5",
             ]
             .map(String::from),
         );
@@ -1373,5 +1412,55 @@ charset = "[0-9.]"
             glued.iter().any(|m| m.rule == six),
             "only letters and digits glue it"
         );
+        // The word supports the closest code only.
+        assert_eq!(found(code), 1, "member_code next to its word");
+        assert!(!run(&fast, "123-456 without its word")
+            .iter()
+            .any(|m| m.rule == code));
+        // One record, string by string, with the field name as context.
+        let record = |d: &Detector| {
+            let (mut scratch, mut all) = (Scratch::default(), Vec::new());
+            scratch.new_record();
+            for (key, text) in [
+                ("note", "ref 123-456"),
+                ("text", "member 123-456, call +1 415-555-2671"),
+                ("note", "again 123-456 and 777-888"),
+                ("member", "777-888"),
+            ] {
+                let mut out = Vec::new();
+                d.detect(text, Some(key), &mut scratch, &mut out);
+                all.push(out);
+            }
+            all
+        };
+        let got = record(&fast);
+        assert_eq!(got, record(&plain));
+        let codes: Vec<usize> = got
+            .iter()
+            .map(|o| o.iter().filter(|m| m.rule == code).count())
+            .collect();
+        assert_eq!(
+            codes,
+            [0, 1, 1, 1],
+            "word, then the value seen, then the field name"
+        );
+    }
+
+    /// On a full tie (same priority and span), the earlier rule wins, whichever pass found
+    /// it: a deny list's exact entry (found by its literal) over its pattern (found by the
+    /// byte pass).
+    #[test]
+    fn full_ties_go_to_the_earlier_rule() {
+        let mut deny = crate::rules::DenyList::default();
+        deny.add("PRJ-1234").unwrap();
+        deny.add("/PRJ-[0-9]{4}/").unwrap();
+        let mut set = RuleSet::builtin().unwrap();
+        set.add_deny(&deny).unwrap();
+        let d = Detector::new(set, ValidationEnv::default());
+        let ids: Vec<&str> = run(&d, "see PRJ-1234 now")
+            .iter()
+            .map(|m| d.rules[m.rule].id.as_str())
+            .collect();
+        assert_eq!(ids, ["deny_list"]);
     }
 }
