@@ -536,7 +536,7 @@ impl Detector {
         *progress = (*progress).max(e);
         // A region of words and spaces (a sentence, for a street address or a date) is not
         // counted: counting would cost a second pass over it and hardly ever rule it out.
-        let sentence = prose_wide(cs);
+        let sentence = prose_wide(cs) && cs[usize::from(b' ')];
         let counts = (limits.counts_taken() && !sentence).then(|| Counts::of(rule, &bytes[s..e]));
         if limits.could_hold_match(bytes, s, e, counts) {
             self.search_region(r, text, s, e, counts, candidates);
