@@ -31,6 +31,9 @@ pub struct Match {
 pub struct Scratch {
     /// Per rule: how far the anchor-byte pass has searched.
     next: Vec<usize>,
+    /// Per rule: whether its context requirement was checked in this string (see
+    /// [`Detector::supported`]).
+    checked: Vec<bool>,
     /// Per rule: how far the literal-anchor pass has searched.
     next_lit: Vec<usize>,
     candidates: Vec<Match>,
@@ -141,6 +144,11 @@ pub struct Detector {
     /// Per rule: regex searches so far, until its DFA is built.
     searches: Vec<std::sync::atomic::AtomicU32>,
     contexts: Vec<Context>,
+    /// Per rule: whether its regions are counted before the search. Not where it would not
+    /// help: a rule that needs no digits or separators, or whose regions are words and spaces
+    /// (a sentence, for a street address or a date), where counting would cost a second pass
+    /// over the sentence and hardly ever rule it out.
+    counted: Vec<bool>,
     anchors: ByteSet,
     /// The anchor bytes, grouped by the rules they anchor.
     groups: Vec<AnchorGroup>,
@@ -197,6 +205,16 @@ impl Detector {
             dfas: rules.iter().map(|_| std::sync::OnceLock::new()).collect(),
             searches: rules.iter().map(|_| Default::default()).collect(),
             contexts: rules.iter().map(|r| Context::new(&r.context)).collect(),
+            counted: rules
+                .iter()
+                .map(|r| {
+                    let sentence = r
+                        .charset
+                        .as_deref()
+                        .is_some_and(|cs| prose_wide(cs) && cs[usize::from(b' ')]);
+                    Limits::of(r).counts_taken() && !sentence
+                })
+                .collect(),
             groups: AnchorGroup::all(&by_byte, &rules, &walk),
             walk,
             skip_ahead: true,
@@ -280,12 +298,12 @@ impl Detector {
         if scratch.heads.iter().any(Option::is_some) {
             scratch.next.clear();
             scratch.next.resize(self.rules.len(), 0);
+            scratch.checked.clear();
+            scratch.checked.resize(self.rules.len(), false);
             scratch.token_end.clear();
             scratch.token_end.resize(self.groups.len(), 0);
             scratch.starts.resize(64, (0, Counts::default()));
         }
-        // Walked rules whose context requirement has been checked in this string.
-        let mut checked = 0u64;
         while let Some((g, p)) = scratch
             .heads
             .iter()
@@ -301,17 +319,11 @@ impl Detector {
                 } else {
                     let mut active = 0;
                     for m in group.members.iter().filter(|m| m.bit != 0) {
-                        if scratch.next[m.rule] == usize::MAX {
-                            continue;
+                        if scratch.next[m.rule] != usize::MAX
+                            && self.supported(m, text, key, scratch)
+                        {
+                            active |= m.bit;
                         }
-                        if m.required && checked & m.bit == 0 {
-                            checked |= m.bit;
-                            if !self.may_be_supported(m.rule, text, key, &scratch.record) {
-                                scratch.next[m.rule] = usize::MAX;
-                                continue;
-                            }
-                        }
-                        active |= m.bit;
                     }
                     if active != 0 {
                         let Scratch {
@@ -340,13 +352,11 @@ impl Detector {
                 }
             }
             for m in group.members.iter().filter(|m| m.bit == 0) {
-                let progress = &mut scratch.next[m.rule];
-                if p < *progress {
-                    resume = resume.min(*progress);
+                if p < scratch.next[m.rule] {
+                    resume = resume.min(scratch.next[m.rule]);
                     continue;
                 }
-                if m.required && !self.may_be_supported(m.rule, text, key, &scratch.record) {
-                    scratch.next[m.rule] = usize::MAX;
+                if !self.supported(m, text, key, scratch) {
                     continue;
                 }
                 let progress = &mut scratch.next[m.rule];
@@ -445,6 +455,22 @@ impl Detector {
         out[first..].sort_by_key(|m| (m.start, m.end, m.rule));
     }
 
+    /// Whether member `m` may still find something in `text`: true unless its matches need
+    /// context and nothing in the text, the field name or the record could support one (checked
+    /// once per string; the rule is then done with the string).
+    #[inline(always)]
+    fn supported(&self, m: &Member, text: &str, key: Option<&str>, scratch: &mut Scratch) -> bool {
+        if !m.required || scratch.checked[m.rule] {
+            return true;
+        }
+        scratch.checked[m.rule] = true;
+        if self.may_be_supported(m.rule, text, key, &scratch.record) {
+            return true;
+        }
+        scratch.next[m.rule] = usize::MAX;
+        false
+    }
+
     /// For a rule whose context is required: whether a match in `text` could be kept at all
     /// (a context word in the text, a field word in the key, or a value of the rule seen
     /// earlier in the record). Checked once per string, before the rule's first search, so
@@ -534,10 +560,7 @@ impl Detector {
             e += 1;
         }
         *progress = (*progress).max(e);
-        // A region of words and spaces (a sentence, for a street address or a date) is not
-        // counted: counting would cost a second pass over it and hardly ever rule it out.
-        let sentence = prose_wide(cs) && cs[usize::from(b' ')];
-        let counts = (limits.counts_taken() && !sentence).then(|| Counts::of(rule, &bytes[s..e]));
+        let counts = self.counted[r].then(|| Counts::of(rule, &bytes[s..e]));
         if limits.could_hold_match(bytes, s, e, counts) {
             self.search_region(r, text, s, e, counts, candidates);
         }
@@ -781,9 +804,7 @@ impl Counts {
     }
 
     fn remove(&mut self, rule: &Rule, bytes: &[u8]) {
-        let gone = Counts::of(rule, bytes);
-        self.digits -= gone.digits;
-        self.seps -= gone.seps;
+        *self = self.since(Counts::of(rule, bytes));
     }
 
     fn fit(&self, rule: &Rule) -> bool {
