@@ -3,8 +3,8 @@
 use super::bytesearch::ByteSet;
 use super::context::{Context, Signal};
 use super::fields::FieldKinds;
-use super::literals::LiteralSet;
-use super::validators::{ValidationEnv, Verdict};
+use super::literals::{Bigrams, LiteralSet};
+use super::validators::{glued_before, glued_to_token, ValidationEnv, Verdict};
 use crate::findings::Confidence;
 use crate::rules::{Boundary, Rule, RuleSet};
 use memchr::memmem;
@@ -158,6 +158,9 @@ pub struct Detector {
     walk: Walk,
     /// Literal anchors: case-sensitive, then ASCII-case-folding.
     literals: Vec<Literals>,
+    /// The byte pairs every literal anchor's occurrence starts with, of all the sets (`None`
+    /// when a set has none): a short string without one skips the literal searches.
+    literal_pairs: Option<Bigrams>,
     ascii_escape: memmem::Finder<'static>,
     env: ValidationEnv,
     fields: FieldKinds,
@@ -200,6 +203,10 @@ impl Detector {
                 })
             })
             .collect();
+        let literal_pairs = literals.iter().try_fold(None::<Bigrams>, |all, l| {
+            let p = l.set.pairs()?;
+            Some(Some(all.map_or_else(|| p.clone(), |a| a.union(p))))
+        });
         let walk = Walk::new(&rules);
         Detector {
             dfas: rules.iter().map(|_| std::sync::OnceLock::new()).collect(),
@@ -221,6 +228,7 @@ impl Detector {
             rules,
             anchors: ByteSet::new(is_anchor),
             literals,
+            literal_pairs: literal_pairs.flatten(),
             ascii_escape: memmem::Finder::new(b"\\u00").into_owned(),
             env,
             fields: FieldKinds::none(),
@@ -287,9 +295,17 @@ impl Detector {
         // rules their region around the anchor; the group's search then resumes past the
         // token and those regions: no rule of the group has anything to do before that.
         scratch.heads.clear();
-        // A short string (a field name, `user`) is checked for any anchor byte in one loop,
-        // cheaper than a search per group.
-        if bytes.len() > SHORT_STRING || bytes.iter().any(|&b| self.anchors.contains(b)) {
+        // A short string (a field name, `user`) is checked for any anchor byte and any
+        // literal's first two bytes in one loop, cheaper than a search per group and set.
+        let (mut anchored, mut paired) = (true, true);
+        if bytes.len() <= SHORT_STRING {
+            anchored = bytes.iter().any(|&b| self.anchors.contains(b));
+            paired = match &self.literal_pairs {
+                Some(p) => bytes.windows(2).any(|w| p.contains(w[0], w[1])),
+                None => !self.literals.is_empty(),
+            };
+        }
+        if anchored {
             scratch
                 .heads
                 .extend(self.groups.iter().map(|g| g.bytes.find(bytes, 0)));
@@ -372,7 +388,7 @@ impl Detector {
         // an earlier literal (`dead:beef::cafe … port 443`). A span found by both passes is
         // dropped as a duplicate by the overlap resolution.
         let mut fresh = false;
-        for lits in &self.literals {
+        for lits in self.literals.iter().filter(|_| paired) {
             lits.set.for_each(bytes, 0..bytes.len(), |start, k| {
                 if !fresh {
                     scratch.next_lit.clear();
@@ -593,6 +609,7 @@ impl Detector {
         // gets one attempt per region: retrying inside it could only be rejected again, and on
         // hostile input (`a-a-a-…@x.io`) would cost a search per byte.
         let anchored = rule.validator.is_some_and(|v| v.anchored_to_region());
+        let rejects_glued = rule.validator.is_some_and(|v| v.rejects_glued());
         let mut pos = rs;
         // What is left of the region must still be able to hold a match: only the digits and
         // separators the search moves past are taken off the region's counts, so a long
@@ -620,9 +637,13 @@ impl Detector {
                 pos = next_boundary(text, ms + 1);
                 continue;
             }
-            if let Some(end) = self.accept_longest(r, text, ms, me, rs..re, candidates) {
-                pos = end;
-                continue;
+            // A candidate glued to the token before it is rejected however it is cut.
+            let hopeless = rejects_glued && glued_before(bytes, ms);
+            if !hopeless {
+                if let Some(end) = self.accept_longest(r, text, ms, me, rs..re, candidates) {
+                    pos = end;
+                    continue;
+                }
             }
             if anchored {
                 break;
@@ -674,12 +695,16 @@ impl Detector {
         let mut end = me;
         // The counts of the current cut: each shorter cut takes off what it drops.
         let mut counts = Counts::of(rule, &bytes[ms..me]);
+        let rejects_glued = rule.validator.is_some_and(|v| v.rejects_glued());
         for _ in 0..=MAX_CUTS {
             // Cuts only get shorter: once one cannot hold a match, none can.
             if end - ms < rule.min_len || !counts.fit(rule) {
                 return None;
             }
-            if end == me || rule.full_regex.is_match(&text[ms..end]) {
+            // A cut glued to the rest of its token is rejected by the validator: it is ruled
+            // out before the regex check.
+            let glued = rejects_glued && glued_to_token(text, &(ms..end), &text[ms..end]);
+            if !glued && (end == me || rule.full_regex.is_match(&text[ms..end])) {
                 if let Some(v) = self.accept(rule, text, ms, end, region.clone()) {
                     out.push(Match {
                         rule: r,
@@ -1200,6 +1225,30 @@ mod tests {
         let (mut scratch, mut out) = (Scratch::default(), Vec::new());
         d.detect(text, Some("note"), &mut scratch, &mut out);
         out
+    }
+
+    /// Short strings skip the literal searches only when no literal can start in them: a
+    /// secret that is the whole field is found, from either literal set (case-sensitive, and
+    /// folding ASCII case), and a short string without a literal finds nothing.
+    #[test]
+    fn short_strings_with_a_literal_anchor_are_searched() {
+        let d = Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default());
+        assert_eq!(d.literals.len(), 2, "both sets are in use");
+        assert!(d.literal_pairs.is_some());
+        for (text, rule) in [
+            ("AKIAIOSFODNN7EXAMPLE", "aws_access_key_id"),
+            ("PASSWORD: Tr0ub4dor&3", "password_assignment"),
+            ("pAsSwOrD=hunter2x", "password_assignment"),
+            ("x pwd=Tr0ub4dor&3", "password_assignment"),
+        ] {
+            assert!(text.len() <= SHORT_STRING, "{text}");
+            let found = run(&d, text);
+            assert!(
+                found.iter().any(|m| d.rules[m.rule].id == rule),
+                "{text}: {found:?}"
+            );
+        }
+        assert!(run(&d, "content").is_empty());
     }
 
     /// The counting table says what the byte tests say, for every byte.

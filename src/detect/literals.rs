@@ -20,7 +20,7 @@ const SHORT_SPAN: usize = 64;
 /// The first two bytes of every searched key, as a 64 Ki-bit table: a position can start an
 /// occurrence only where its byte pair is in the table.
 #[derive(Debug, Clone)]
-struct Bigrams(Box<[u64; 1024]>);
+pub struct Bigrams(Box<[u64; 1024]>);
 
 impl Bigrams {
     /// `None` when a key is a single byte (no pair to look for).
@@ -39,10 +39,23 @@ impl Bigrams {
     /// Whether a pair in the table starts in `hay[span]` (the pair may end past it).
     fn any_in(&self, hay: &[u8], span: std::ops::Range<usize>) -> bool {
         let end = span.end.min(hay.len().saturating_sub(1));
-        (span.start..end).any(|i| {
-            let k = usize::from(hay[i]) << 8 | usize::from(hay[i + 1]);
-            self.0[k / 64] >> (k % 64) & 1 == 1
-        })
+        (span.start..end).any(|i| self.contains(hay[i], hay[i + 1]))
+    }
+
+    /// Whether the pair `a b` is in the table.
+    #[inline(always)]
+    pub fn contains(&self, a: u8, b: u8) -> bool {
+        let k = usize::from(a) << 8 | usize::from(b);
+        self.0[k / 64] >> (k % 64) & 1 == 1
+    }
+
+    /// The table of both sets' pairs.
+    pub fn union(&self, other: &Bigrams) -> Bigrams {
+        let mut t = self.0.clone();
+        for (w, o) in t.iter_mut().zip(other.0.iter()) {
+            *w |= o;
+        }
+        Bigrams(t)
     }
 }
 
@@ -165,6 +178,12 @@ impl LiteralSet {
             Some(b) if span.len() < SHORT_SPAN => b.any_in(hay, span),
             _ => true,
         }
+    }
+
+    /// The first two bytes of every occurrence's position, unless a key is one byte long:
+    /// no occurrence starts where the pair there is not in the table.
+    pub fn pairs(&self) -> Option<&Bigrams> {
+        self.bigrams.as_ref()
     }
 
     /// The length of literal `i`.

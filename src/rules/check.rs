@@ -16,7 +16,7 @@ pub struct CheckFailure {
 }
 
 /// Splits `a «b» c` into the text `a b c` and the expected values `["b"]`.
-fn parse_example(example: &str) -> (String, Vec<String>) {
+pub(crate) fn parse_example(example: &str) -> (String, Vec<String>) {
     if !example.contains('«') {
         return (example.to_string(), vec![example.to_string()]);
     }

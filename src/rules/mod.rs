@@ -4,7 +4,7 @@
 //! This module parses and compiles rules; [`crate::detect`] runs them.
 
 mod builtin;
-mod check;
+pub(crate) mod check;
 mod deny;
 pub(crate) mod entries;
 mod list;

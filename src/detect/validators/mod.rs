@@ -35,8 +35,23 @@ pub(crate) fn glued_to_token(text: &str, span: &Range<usize>, candidate: &str) -
         .checked_sub(1)
         .map(|i| (b[i], i.checked_sub(1).and_then(|j| b.get(j))));
     let after = b.get(span.end).map(|&c| (c, b.get(span.end + 1)));
-    before.is_some_and(|(c, beyond)| c == b'+' || glued(c, beyond))
+    glued_before(b, span.start)
+        || before.is_some_and(|(c, beyond)| c == b' ' && glued(c, beyond))
         || after.is_some_and(|(c, beyond)| glued(c, beyond))
+}
+
+/// The half of [`glued_to_token`] that needs only the candidate's start: every candidate
+/// starting at `start` is glued when this holds (right after a `+`, or after `-`, `.` or `/`
+/// that follows a letter or digit).
+#[inline]
+pub(crate) fn glued_before(b: &[u8], start: usize) -> bool {
+    match start.checked_sub(1).map(|i| b[i]) {
+        Some(b'+') => true,
+        Some(b'-' | b'.' | b'/') => start
+            .checked_sub(2)
+            .is_some_and(|j| b[j].is_ascii_alphanumeric()),
+        _ => false,
+    }
 }
 
 /// Runs `check` on `text[span]` unless the candidate is part of a longer token.
@@ -142,6 +157,19 @@ impl Validator {
         )
     }
 
+    /// True for validators that reject every candidate [`glued_to_token`] calls part of a
+    /// longer token: the engine may then rule such candidates out before any other check.
+    pub fn rejects_glued(self) -> bool {
+        matches!(
+            self,
+            Validator::Phone
+                | Validator::PaymentCard
+                | Validator::Iban
+                | Validator::UsSsn
+                | Validator::Date
+        )
+    }
+
     /// The fewest ASCII digits a candidate this validator accepts can have.
     pub fn min_digits(self) -> usize {
         match self {
@@ -175,5 +203,67 @@ impl Validator {
             Validator::Date => unglued(text, span, date::check),
             Validator::StreetAddress => address::check(&text[span]),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{check::parse_example, RuleSet};
+
+    /// The engine rules out glued candidates before validating them where a validator
+    /// [`rejects_glued`](Validator::rejects_glued): each such validator does reject every
+    /// example value of its rules glued on either side, and accepts most of them alone.
+    #[test]
+    fn glued_candidates_are_rejected_by_the_validators_that_say_so() {
+        let env = ValidationEnv::default();
+        let set = RuleSet::builtin().unwrap();
+        let (mut tried, mut accepted) = (0, 0);
+        for rule in set.rules() {
+            let Some(v) = rule.validator.filter(|v| v.rejects_glued()) else {
+                continue;
+            };
+            for example in &rule.examples {
+                for value in parse_example(example).1 {
+                    let span = 1..1 + value.len();
+                    let alone = format!(" {value} ");
+                    accepted += usize::from(v.check(&alone, span.clone(), span, &env).is_some());
+                    let spaced = value[1..].contains(' ');
+                    let glues = [
+                        ("A-", "", true),
+                        ("7.", "", true),
+                        ("x/", "", true),
+                        ("+", "", true),
+                        ("", "-7", false),
+                        ("", ".a", false),
+                        ("", "/B", false),
+                        ("9 ", "", false),
+                        ("", " 9", false),
+                    ];
+                    for (pre, post, before) in glues {
+                        if pre.starts_with('9') || post.ends_with('9') {
+                            // A space glues only a candidate with a space of its own.
+                            if !spaced {
+                                continue;
+                            }
+                        }
+                        let text = format!("{pre}{value}{post}");
+                        let span = pre.len()..pre.len() + value.len();
+                        assert!(glued_to_token(&text, &span, &value), "{text}");
+                        assert_eq!(glued_before(text.as_bytes(), span.start), before, "{text}");
+                        assert!(
+                            v.check(&text, span.clone(), span, &env).is_none(),
+                            "{}: {text:?} is glued",
+                            rule.id
+                        );
+                        tried += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            tried > 100 && accepted > 20,
+            "{tried} tried, {accepted} accepted"
+        );
     }
 }
