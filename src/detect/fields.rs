@@ -90,6 +90,9 @@ pub struct FieldKinds {
     kinds: Vec<String>,
     /// Finds raw records that may hold one of the field names (any case).
     prefilter: Option<AhoCorasick>,
+    /// Per first byte of a listed loose name: bit `len.min(63)` for each length such a name
+    /// has, so that most keys are ruled out before the table is looked up.
+    shapes: Box<[u64; 256]>,
 }
 
 /// A field name's letters and digits, lowercased: `firstName` → `firstname`.
@@ -154,10 +157,15 @@ impl FieldKinds {
                     .ok()
             })
             .flatten();
+        let mut shapes = Box::new([0u64; 256]);
+        for n in names.keys() {
+            shapes[usize::from(n.as_bytes()[0])] |= 1 << n.len().min(63);
+        }
         FieldKinds {
             names,
             kinds,
             prefilter,
+            shapes,
         }
     }
 
@@ -189,6 +197,9 @@ impl FieldKinds {
             for b in key.bytes().filter(u8::is_ascii_alphanumeric) {
                 buf[n] = b.to_ascii_lowercase();
                 n += 1;
+            }
+            if n == 0 || self.shapes[usize::from(buf[0])] >> n.min(63) & 1 == 0 {
+                return None;
             }
             std::str::from_utf8(&buf[..n]).unwrap_or_default()
         } else {
@@ -381,6 +392,53 @@ mod tests {
         assert!(f.check("Kunde", "Erika Mustermann").is_some());
         assert!(f.check("name", "Erika Mustermann").is_none());
         assert!(f.may_contain(br#"{"KUNDE": "x"}"#));
+    }
+
+    /// Every listed name is found in every spelling, whatever its first letter and length
+    /// (names of 63 letters and more share one length bit), and a name of another length
+    /// with the same first letter is not.
+    #[test]
+    fn names_are_ruled_out_by_first_letter_and_length_only_when_unlisted() {
+        let long = "customer".repeat(8);
+        let f = FieldKinds::new(
+            BUILTIN
+                .iter()
+                .map(|&(n, k)| (n.to_string(), k.to_string()))
+                .chain([
+                    (long.clone(), "person_name".to_string()),
+                    ("Straße".to_string(), "street_address".to_string()),
+                    ("7digits".to_string(), "national_id".to_string()),
+                ]),
+        );
+        let value = |kind: &str| match kind {
+            "person_name" => "Erika Mustermann",
+            "street_address" => "12 Main Street",
+            "date_of_birth" => "1815-12-10",
+            "us_ssn" => "123-45-6789",
+            "secret" => "hunter22x",
+            _ => "X1234567",
+        };
+        for (name, kind) in BUILTIN.iter().copied().chain([
+            (long.as_str(), "person_name"),
+            ("Straße", "street_address"),
+            ("7digits", "national_id"),
+        ]) {
+            for key in [
+                name.to_string(),
+                name.to_ascii_uppercase(),
+                format!("-{name}-"),
+            ] {
+                let found = f.check(&key, value(kind));
+                assert_eq!(
+                    found.map(|(k, _, _)| f.kinds()[k].as_str()),
+                    Some(kind),
+                    "{key}"
+                );
+            }
+        }
+        assert!(f.check(&format!("{long}x"), "Erika Mustermann").is_none());
+        assert!(f.check("customers_name", "Erika Mustermann").is_none());
+        assert!(f.check("__", "Erika Mustermann").is_none());
     }
 
     #[test]
