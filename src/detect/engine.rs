@@ -610,12 +610,25 @@ impl Detector {
         // hostile input (`a-a-a-…@x.io`) would cost a search per byte.
         let anchored = rule.validator.is_some_and(|v| v.anchored_to_region());
         let rejects_glued = rule.validator.is_some_and(|v| v.rejects_glued());
+        // Where every start byte tells whether a match starts there, the retries that could
+        // only start glued to the token before (`-2024876` in `641-2024876-7871816`) are
+        // passed over without a search (see `past_glued_starts`).
+        let lone = match (&rule.lone_matches, &rule.start_bytes) {
+            (Some(lone), Some(starts)) if rejects_glued && !anchored => Some((&**lone, &**starts)),
+            _ => None,
+        };
         let mut pos = rs;
         // What is left of the region must still be able to hold a match: only the digits and
         // separators the search moves past are taken off the region's counts, so a long
         // region of retries (`1 2 3 …`) stays linear.
         let mut counted = rs;
         while pos < re {
+            if let Some((lone, starts)) = lone {
+                pos = past_glued_starts(text, pos, re, lone, starts);
+                if pos >= re {
+                    break;
+                }
+            }
             if let Some(left) = &mut left {
                 left.remove(rule, &bytes[counted..pos]);
                 if !left.fit(rule) {
@@ -649,11 +662,7 @@ impl Detector {
                 break;
             }
             // Rejected: try again from the next token inside the candidate.
-            let mut p = ms + 1;
-            while p < re && is_word(bytes[p - 1]) && is_word(bytes[p]) {
-                p += 1;
-            }
-            pos = next_boundary(text, p);
+            pos = retry_after(text, ms, re);
         }
     }
 
@@ -1135,6 +1144,40 @@ fn glued_at(boundary: Boundary, bytes: &[u8], s: usize, e: usize) -> bool {
     (s > 0 && blocks(bytes[s - 1])) || (e < bytes.len() && blocks(bytes[e]))
 }
 
+/// Where a search of a region ending at `re` goes on after the candidate starting at `ms` was
+/// rejected: the next token inside the candidate.
+fn retry_after(text: &str, ms: usize, re: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut p = ms + 1;
+    while p < re && is_word(bytes[p - 1]) && is_word(bytes[p]) {
+        p += 1;
+    }
+    next_boundary(text, p)
+}
+
+/// Where the search of a region from `pos` to `re` can go on without a regex search, for a
+/// rule whose validator rejects candidates glued to the token before them: while the next
+/// start byte is a `lone` match, the search would find a match starting there (no match
+/// starts before it), and if it is [`glued_before`] the token there, that candidate and all
+/// its cuts are rejected: the search goes on after it as after any rejected candidate.
+/// Returns `re` when no start byte is left (the search would find nothing).
+fn past_glued_starts(
+    text: &str,
+    mut pos: usize,
+    re: usize,
+    lone: &[bool; 256],
+    starts: &[bool; 256],
+) -> usize {
+    let bytes = text.as_bytes();
+    while let Some(q) = (pos..re).find(|&q| starts[usize::from(bytes[q])]) {
+        if !lone[usize::from(bytes[q])] || !glued_before(bytes, q) {
+            return pos;
+        }
+        pos = retry_after(text, q, re);
+    }
+    re
+}
+
 fn next_boundary(text: &str, mut i: usize) -> usize {
     while i < text.len() && !text.is_char_boundary(i) {
         i += 1;
@@ -1149,7 +1192,7 @@ mod tests {
 
     impl Detector {
         /// The plain engine: every anchor visited, every rule's region grown on its own and
-        /// searched from its start.
+        /// searched from its start, every retry searched.
         fn reference(mut self) -> Self {
             self.walk = Walk::new(&[]);
             self.walk.bit = vec![0; self.rules.len()];
@@ -1162,6 +1205,7 @@ mod tests {
             self.skip_ahead = false;
             for r in &mut self.rules {
                 r.starts_at_anchor = false;
+                r.lone_matches = None;
             }
             self
         }
@@ -1249,6 +1293,33 @@ mod tests {
             );
         }
         assert!(run(&d, "content").is_empty());
+    }
+
+    /// A phone number's digit is a match on its own (so a match starts at every digit); a
+    /// card number's is not, nor is any byte of a rule with look-around.
+    #[test]
+    fn lone_matches_are_the_start_bytes_that_match_alone() {
+        let set = RuleSet::builtin().unwrap();
+        let lone = |id: &str| {
+            let rule = set.rules().iter().find(|r| r.id == id).unwrap();
+            rule.lone_matches.as_deref().map(|t| {
+                (0..=255u8)
+                    .filter(|&b| t[usize::from(b)])
+                    .map(char::from)
+                    .collect::<String>()
+            })
+        };
+        assert_eq!(lone("phone").as_deref(), Some("0123456789"));
+        assert_eq!(lone("payment_card"), None);
+        assert_eq!(lone("us_ssn"), None);
+        let rule = |regex: &str| {
+            let toml = format!(
+                "id = \"x\"\nkind = \"x\"\nregex = '{regex}'\n[prefilter]\nbytes = \"[0-9]\"\n"
+            );
+            crate::rules::compile(&toml, "test").unwrap()
+        };
+        assert!(rule("[0-9]+").lone_matches.is_some());
+        assert!(rule(r"(?-u)\b[0-9]+").lone_matches.is_none(), "look-around");
     }
 
     /// The counting table says what the byte tests say, for every byte.
