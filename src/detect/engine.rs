@@ -72,6 +72,9 @@ const RECORD_MEMORY: usize = 256;
 /// A rejected candidate is retried with at most this many shorter cuts.
 const MAX_CUTS: usize = 8;
 
+/// The literal set of rules whose regex ignores case (see [`Detector::new`]).
+const FOLDING: usize = 1;
+
 /// Literal anchors of rules that match case-sensitively, or of those that do not.
 #[derive(Debug)]
 struct Literals {
@@ -156,7 +159,8 @@ pub struct Detector {
     /// reference engine the tests compare with).
     skip_ahead: bool,
     walk: Walk,
-    /// Literal anchors: case-sensitive, then ASCII-case-folding.
+    /// Literal anchors: case-sensitive, ASCII-case-folding, then case-sensitive ones of rules
+    /// with a literal shorter than three bytes.
     literals: Vec<Literals>,
     /// The byte pairs every literal anchor's occurrence starts with, of all the sets (`None`
     /// when a set has none): a short string without one skips the literal searches.
@@ -178,8 +182,10 @@ impl Detector {
         let mut is_anchor = [false; 256];
         // Literals of case-sensitive rules go to one set; those of rules with a
         // case-insensitive regex (`(?i)`: passwords, deny lists) to one that folds ASCII case.
-        // The regex decides either way.
-        let mut lits: [(Vec<String>, Vec<usize>); 2] = Default::default();
+        // The regex decides either way. A rule with a literal shorter than three bytes (`::`)
+        // has its own case-sensitive set: in the others, the packed searcher then looks for
+        // three bytes at a time, not two, which in prose means far fewer false starts.
+        let mut lits: [(Vec<String>, Vec<usize>); 3] = Default::default();
         for (i, r) in rules.iter().enumerate() {
             for b in 0..256 {
                 if r.anchor_bytes[b] {
@@ -187,18 +193,24 @@ impl Detector {
                     is_anchor[b] = true;
                 }
             }
-            let fold = usize::from(r.regex.as_str().contains("(?i"));
+            let fold = r.regex.as_str().contains("(?i");
+            let short = r.anchor_literals.iter().any(|l| l.len() < 3);
+            let set = match (fold, short) {
+                (true, _) => FOLDING,
+                (false, false) => 0,
+                (false, true) => 2,
+            };
             for l in &r.anchor_literals {
-                lits[fold].0.push(l.clone());
-                lits[fold].1.push(i);
+                lits[set].0.push(l.clone());
+                lits[set].1.push(i);
             }
         }
         let literals: Vec<Literals> = lits
             .into_iter()
             .enumerate()
-            .filter_map(|(fold, (l, rule_of))| {
+            .filter_map(|(set, (l, rule_of))| {
                 Some(Literals {
-                    set: LiteralSet::new(&l, fold == 1)?,
+                    set: LiteralSet::new(&l, set == FOLDING)?,
                     rule_of,
                 })
             })
@@ -1272,12 +1284,24 @@ mod tests {
     }
 
     /// Short strings skip the literal searches only when no literal can start in them: a
-    /// secret that is the whole field is found, from either literal set (case-sensitive, and
-    /// folding ASCII case), and a short string without a literal finds nothing.
+    /// secret that is the whole field is found, from the case-sensitive set and the one
+    /// folding ASCII case, and a short string without a literal finds nothing. A rule with a
+    /// literal shorter than three bytes (IPv6's `::`) has a set of its own.
     #[test]
     fn short_strings_with_a_literal_anchor_are_searched() {
         let d = Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default());
-        assert_eq!(d.literals.len(), 2, "both sets are in use");
+        assert_eq!(d.literals.len(), 3, "the three sets are in use");
+        let ids = |set: usize| -> Vec<&str> {
+            let mut ids: Vec<&str> = d.literals[set]
+                .rule_of
+                .iter()
+                .map(|&r| d.rules[r].id.as_str())
+                .collect();
+            ids.dedup();
+            ids
+        };
+        assert_eq!(ids(2), ["ipv6"], "`::` is searched on its own");
+        assert!(ids(FOLDING).contains(&"password_assignment"));
         assert!(d.literal_pairs.is_some());
         for (text, rule) in [
             ("AKIAIOSFODNN7EXAMPLE", "aws_access_key_id"),
