@@ -622,11 +622,18 @@ impl Detector {
         // hostile input (`a-a-a-…@x.io`) would cost a search per byte.
         let anchored = rule.validator.is_some_and(|v| v.anchored_to_region());
         let rejects_glued = rule.validator.is_some_and(|v| v.rejects_glued());
-        // Where every start byte tells whether a match starts there, the retries that could
-        // only start glued to the token before (`-2024876` in `641-2024876-7871816`) are
-        // passed over without a search (see `past_glued_starts`).
-        let lone = match (&rule.lone_matches, &rule.start_bytes) {
-            (Some(lone), Some(starts)) if rejects_glued && !anchored => Some((&**lone, &**starts)),
+        // Where a match can start only at its first bytes, whatever comes before, positions
+        // where no candidate could be accepted are passed over without a search (see
+        // `next_viable_start`): `-2024876` in `641-2024876-7871816`, digits inside `e58178b`.
+        let viable = match &rule.first_bytes {
+            Some(first)
+                if rejects_glued
+                    && !anchored
+                    && rule.boundary == Boundary::Word
+                    && rule.min_len > 0 =>
+            {
+                Some(&**first)
+            }
             _ => None,
         };
         let mut pos = rs;
@@ -635,8 +642,8 @@ impl Detector {
         // region of retries (`1 2 3 …`) stays linear.
         let mut counted = rs;
         while pos < re {
-            if let Some((lone, starts)) = lone {
-                pos = past_glued_starts(text, pos, re, lone, starts);
+            if let Some(first) = viable {
+                pos = next_viable_start(bytes, pos, re, first);
                 if pos >= re {
                     break;
                 }
@@ -1167,27 +1174,23 @@ fn retry_after(text: &str, ms: usize, re: usize) -> usize {
     next_boundary(text, p)
 }
 
-/// Where the search of a region from `pos` to `re` can go on without a regex search, for a
-/// rule whose validator rejects candidates glued to the token before them: while the next
-/// start byte is a `lone` match, the search would find a match starting there (no match
-/// starts before it), and if it is [`glued_before`] the token there, that candidate and all
-/// its cuts are rejected: the search goes on after it as after any rejected candidate.
-/// Returns `re` when no start byte is left (the search would find nothing).
-fn past_glued_starts(
-    text: &str,
-    mut pos: usize,
-    re: usize,
-    lone: &[bool; 256],
-    starts: &[bool; 256],
-) -> usize {
-    let bytes = text.as_bytes();
-    while let Some(q) = (pos..re).find(|&q| starts[usize::from(bytes[q])]) {
-        if !lone[usize::from(bytes[q])] || !glued_before(bytes, q) {
-            return pos;
-        }
-        pos = retry_after(text, q, re);
-    }
-    re
+/// The first position from `pos` (or `re`) where a candidate could be accepted, for a rule
+/// whose matches start with one of the `first` bytes whatever comes before them, with a word
+/// boundary, and whose validator rejects candidates [`glued_before`] the token before them: a
+/// first byte, after a byte that is not a word byte, and not glued.
+///
+/// Searching from there finds what the search from `pos` comes to: a match the search from
+/// `pos` finds before it is rejected (by the boundary, or as glued), and the search goes on
+/// from the next token inside it, which is at most this position (the byte before it ends a
+/// word); until the match it finds starts here or later, the same match.
+fn next_viable_start(bytes: &[u8], pos: usize, re: usize, first: &[bool; 256]) -> usize {
+    (pos..re)
+        .find(|&v| {
+            first[usize::from(bytes[v])]
+                && (v == 0 || !is_word(bytes[v - 1]))
+                && !glued_before(bytes, v)
+        })
+        .unwrap_or(re)
 }
 
 fn next_boundary(text: &str, mut i: usize) -> usize {
@@ -1204,7 +1207,7 @@ mod tests {
 
     impl Detector {
         /// The plain engine: every anchor visited, every rule's region grown on its own and
-        /// searched from its start, every retry searched.
+        /// searched from its start, every position searched.
         fn reference(mut self) -> Self {
             self.walk = Walk::new(&[]);
             self.walk.bit = vec![0; self.rules.len()];
@@ -1217,7 +1220,7 @@ mod tests {
             self.skip_ahead = false;
             for r in &mut self.rules {
                 r.starts_at_anchor = false;
-                r.lone_matches = None;
+                r.first_bytes = None;
             }
             self
         }
@@ -1317,33 +1320,6 @@ mod tests {
             );
         }
         assert!(run(&d, "content").is_empty());
-    }
-
-    /// A phone number's digit is a match on its own (so a match starts at every digit); a
-    /// card number's is not, nor is any byte of a rule with look-around.
-    #[test]
-    fn lone_matches_are_the_start_bytes_that_match_alone() {
-        let set = RuleSet::builtin().unwrap();
-        let lone = |id: &str| {
-            let rule = set.rules().iter().find(|r| r.id == id).unwrap();
-            rule.lone_matches.as_deref().map(|t| {
-                (0..=255u8)
-                    .filter(|&b| t[usize::from(b)])
-                    .map(char::from)
-                    .collect::<String>()
-            })
-        };
-        assert_eq!(lone("phone").as_deref(), Some("0123456789"));
-        assert_eq!(lone("payment_card"), None);
-        assert_eq!(lone("us_ssn"), None);
-        let rule = |regex: &str| {
-            let toml = format!(
-                "id = \"x\"\nkind = \"x\"\nregex = '{regex}'\n[prefilter]\nbytes = \"[0-9]\"\n"
-            );
-            crate::rules::compile(&toml, "test").unwrap()
-        };
-        assert!(rule("[0-9]+").lone_matches.is_some());
-        assert!(rule(r"(?-u)\b[0-9]+").lone_matches.is_none(), "look-around");
     }
 
     /// The counting table says what the byte tests say, for every byte.

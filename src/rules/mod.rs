@@ -56,9 +56,9 @@ pub struct Rule {
     /// The bytes every match starts with (look-around allowed), when known: a search can
     /// begin with an anchored attempt at the first of them (see `detect::engine`).
     pub start_bytes: Option<Box<[bool; 256]>>,
-    /// Start bytes that are a whole match on their own (a digit, for a phone number), when
-    /// the regex has no look-around: a match starts wherever one occurs, whatever follows.
-    pub lone_matches: Option<Box<[bool; 256]>>,
+    /// The bytes every match starts with, when the regex has no look-around (whether a match
+    /// starts at a position then does not depend on the bytes before it).
+    pub first_bytes: Option<Box<[bool; 256]>>,
     pub context: ContextSpec,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
@@ -246,18 +246,7 @@ pub fn compile_spec(spec: RuleSpec, source: &str) -> Result<Rule> {
         min_seps: shape.min_seps,
         starts_at_anchor,
         start_bytes: shape::start_bytes(&spec.regex).map(Box::new),
-        lone_matches: shape::first_bytes(&spec.regex)
-            .map(|first| {
-                let mut lone = [false; 256];
-                for b in (0..128u8).filter(|&b| first[usize::from(b)]) {
-                    let one = [b];
-                    let one = std::str::from_utf8(&one).unwrap_or_default();
-                    lone[usize::from(b)] = full_regex.is_match(one);
-                }
-                lone
-            })
-            .filter(|lone| lone.iter().any(|&l| l))
-            .map(Box::new),
+        first_bytes: shape::first_bytes(&spec.regex).map(Box::new),
         name: if spec.name.is_empty() {
             spec.id.clone()
         } else {
