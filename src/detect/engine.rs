@@ -62,8 +62,8 @@ impl Scratch {
     }
 }
 
-/// Strings up to this long are first checked for any anchor byte at all (see
-/// [`Detector::detect`]).
+/// Strings up to this long are first checked for any anchor byte, and any byte pair a literal
+/// anchor starts with, at all (see [`Detector::detect`]).
 const SHORT_STRING: usize = 32;
 
 /// Values remembered per record: enough for any real record, bounded for hostile ones.
@@ -72,10 +72,12 @@ const RECORD_MEMORY: usize = 256;
 /// A rejected candidate is retried with at most this many shorter cuts.
 const MAX_CUTS: usize = 8;
 
-/// The literal set of rules whose regex ignores case (see [`Detector::new`]).
+/// Where the literals of rules whose regex ignores case are gathered while the sets are built
+/// (see [`Detector::new`]); also their index in `Detector::literals` when every set has some.
 const FOLDING: usize = 1;
 
-/// Literal anchors of rules that match case-sensitively, or of those that do not.
+/// Literal anchors of rules that match case-sensitively, of those that do not, or of
+/// case-sensitive rules with a literal shorter than three bytes.
 #[derive(Debug)]
 struct Literals {
     set: LiteralSet,
@@ -158,6 +160,10 @@ pub struct Detector {
     /// Whether a group's search resumes past its rules' nearest region end (off only in the
     /// reference engine the tests compare with).
     skip_ahead: bool,
+    /// Whether candidates a validator would reject as glued to their token are ruled out
+    /// before it is asked, and searches start only where a candidate could be accepted (off
+    /// only in the reference engine).
+    prune_glued: bool,
     walk: Walk,
     /// Literal anchors: case-sensitive, ASCII-case-folding, then case-sensitive ones of rules
     /// with a literal shorter than three bytes.
@@ -237,6 +243,7 @@ impl Detector {
             groups: AnchorGroup::all(&by_byte, &rules, &walk),
             walk,
             skip_ahead: true,
+            prune_glued: true,
             rules,
             anchors: ByteSet::new(is_anchor),
             literals,
@@ -621,7 +628,7 @@ impl Detector {
         // gets one attempt per region: retrying inside it could only be rejected again, and on
         // hostile input (`a-a-a-…@x.io`) would cost a search per byte.
         let anchored = rule.validator.is_some_and(|v| v.anchored_to_region());
-        let rejects_glued = rule.validator.is_some_and(|v| v.rejects_glued());
+        let rejects_glued = self.prune_glued && rule.validator.is_some_and(|v| v.rejects_glued());
         // Where a match can start only at its first bytes, whatever comes before, positions
         // where no candidate could be accepted are passed over without a search (see
         // `next_viable_start`): `-2024876` in `641-2024876-7871816`, digits inside `e58178b`.
@@ -723,7 +730,7 @@ impl Detector {
         let mut end = me;
         // The counts of the current cut: each shorter cut takes off what it drops.
         let mut counts = Counts::of(rule, &bytes[ms..me]);
-        let rejects_glued = rule.validator.is_some_and(|v| v.rejects_glued());
+        let rejects_glued = self.prune_glued && rule.validator.is_some_and(|v| v.rejects_glued());
         for _ in 0..=MAX_CUTS {
             // Cuts only get shorter: once one cannot hold a match, none can.
             if end - ms < rule.min_len || !counts.fit(rule) {
@@ -1207,7 +1214,7 @@ mod tests {
 
     impl Detector {
         /// The plain engine: every anchor visited, every rule's region grown on its own and
-        /// searched from its start, every position searched.
+        /// searched from its start, every position searched, every candidate validated.
         fn reference(mut self) -> Self {
             self.walk = Walk::new(&[]);
             self.walk.bit = vec![0; self.rules.len()];
@@ -1218,9 +1225,9 @@ mod tests {
                 }
             }
             self.skip_ahead = false;
+            self.prune_glued = false;
             for r in &mut self.rules {
                 r.starts_at_anchor = false;
-                r.first_bytes = None;
             }
             self
         }

@@ -57,7 +57,8 @@ pub struct Rule {
     /// begin with an anchored attempt at the first of them (see `detect::engine`).
     pub start_bytes: Option<Box<[bool; 256]>>,
     /// The bytes every match starts with, when the regex has no look-around (whether a match
-    /// starts at a position then does not depend on the bytes before it).
+    /// starts at a position then does not depend on the bytes before it); `None` also when
+    /// it can match the empty string or start with a non-ASCII byte.
     pub first_bytes: Option<Box<[bool; 256]>>,
     pub context: ContextSpec,
     pub examples: Vec<String>,
