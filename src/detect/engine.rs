@@ -282,7 +282,7 @@ impl Detector {
     /// Cheap test on raw (still JSON-escaped) bytes: can decoding them yield a match?
     /// True when an anchor byte or literal occurs, or a `\u00XX` escape hides an ASCII byte.
     pub fn may_contain(&self, raw: &[u8]) -> bool {
-        if self.anchors.find(raw, 0).is_some() || self.fields.may_contain(raw) {
+        if self.anchors.any_in(raw) || self.fields.may_contain(raw) {
             return true;
         }
         if self.literals.iter().any(|l| l.set.may_occur(raw)) {
