@@ -25,6 +25,9 @@ fn below(x: u64, n: u8) -> u64 {
 pub struct ByteSet {
     table: [bool; 256],
     how: How,
+    /// For up to four ASCII ranges: each range's first byte and length, padded with empty
+    /// ranges (see [`ByteSet::any_in`]).
+    blocks: Option<([u8; 4], [u8; 4])>,
 }
 
 #[derive(Debug, Clone)]
@@ -58,11 +61,22 @@ impl ByteSet {
             (&[a, b, c], _) => How::Three(a, b, c),
             (_, &[(lo, hi)]) if hi < 0x80 => How::Range(lo, hi),
             (_, r) if !r.is_empty() && r.len() <= 4 && r.iter().all(|r| r.1 < 0x80) => {
-                How::Ranges(ranges)
+                How::Ranges(ranges.clone())
             }
             _ => How::Table,
         };
-        ByteSet { table, how }
+        let blocks = match &how {
+            How::Range(..) | How::Ranges(..) => {
+                let (mut lo, mut len) = ([0u8; 4], [0u8; 4]);
+                for (k, &(a, b)) in ranges.iter().enumerate() {
+                    lo[k] = a;
+                    len[k] = b - a + 1;
+                }
+                Some((lo, len))
+            }
+            _ => None,
+        };
+        ByteSet { table, how, blocks }
     }
 
     pub fn contains(&self, b: u8) -> bool {
@@ -73,18 +87,9 @@ impl ByteSet {
     /// over a fixed-size block of range compares, which the compiler turns into vector code
     /// (SSE2 on any x86-64), with no position to work out.
     pub fn any_in(&self, hay: &[u8]) -> bool {
-        let ranges: &[(u8, u8)] = match &self.how {
-            How::Range(lo, hi) => &[(*lo, *hi)],
-            How::Ranges(r) => r,
-            _ => return self.find(hay, 0).is_some(),
+        let Some((lo, len)) = self.blocks else {
+            return self.find(hay, 0).is_some();
         };
-        // Each range as its first byte and length, padded with empty ones to four.
-        let mut lo = [0u8; 4];
-        let mut len = [0u8; 4];
-        for (k, &(a, b)) in ranges.iter().enumerate().take(4) {
-            lo[k] = a;
-            len[k] = b - a + 1;
-        }
         let hit = |c: u8| {
             (c.wrapping_sub(lo[0]) < len[0])
                 | (c.wrapping_sub(lo[1]) < len[1])

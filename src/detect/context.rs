@@ -1,6 +1,7 @@
 //! Context words: whole words near a match, or tokens of the field name it sits in, that make a
 //! match more (or less) likely to be personal data.
 
+use super::engine::is_word;
 use super::literals::LiteralSet;
 use crate::rules::ContextSpec;
 
@@ -28,16 +29,16 @@ pub enum Signal {
 
 impl Context {
     pub fn new(spec: &ContextSpec) -> Self {
+        let key_words: Vec<String> = spec.field_words.iter().map(|w| w.to_lowercase()).collect();
         Context {
             positive: LiteralSet::new(&spec.words, true),
             negative: LiteralSet::new(&spec.negative_words, true),
-            key_words: spec.field_words.iter().map(|w| w.to_lowercase()).collect(),
-            key_lens: spec
-                .field_words
+            key_lens: key_words
                 .iter()
-                .map(|w| w.to_lowercase().len())
+                .map(String::len)
                 .filter(|&n| n < 64)
                 .fold(0, |m, n| m | 1 << n),
+            key_words,
             drop_before: spec.drop_before.iter().map(|w| w.to_lowercase()).collect(),
             window: spec.window,
         }
@@ -126,18 +127,12 @@ impl Context {
     }
 }
 
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
-
 /// A word of `words` inside `text[a..b]` with no word character right before or after it.
 fn has_word(words: &LiteralSet, text: &str, a: usize, b: usize) -> bool {
     let bytes = text.as_bytes();
     words.for_each(bytes, a..b, |s, k| {
         let e = s + words.len(k);
-        e <= b
-            && (s == 0 || !is_word_byte(bytes[s - 1]))
-            && (e >= bytes.len() || !is_word_byte(bytes[e]))
+        e <= b && (s == 0 || !is_word(bytes[s - 1])) && (e >= bytes.len() || !is_word(bytes[e]))
     })
 }
 

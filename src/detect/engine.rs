@@ -160,10 +160,9 @@ pub struct Detector {
     /// Whether a group's search resumes past its rules' nearest region end (off only in the
     /// reference engine the tests compare with).
     skip_ahead: bool,
-    /// Whether candidates a validator would reject as glued to their token are ruled out
-    /// before it is asked, and searches start only where a candidate could be accepted (off
-    /// only in the reference engine).
-    prune_glued: bool,
+    /// Per rule: how candidates glued to their token are pruned (none in the reference
+    /// engine).
+    glue: Vec<Glue>,
     walk: Walk,
     /// Literal anchors: case-sensitive, ASCII-case-folding, then case-sensitive ones of rules
     /// with a literal shorter than three bytes.
@@ -176,8 +175,9 @@ pub struct Detector {
     fields: FieldKinds,
 }
 
+/// An ASCII letter or digit, or `_`.
 #[inline(always)]
-fn is_word(b: u8) -> bool {
+pub(crate) fn is_word(b: u8) -> bool {
     BYTE_KIND[usize::from(b)] & 2 == 0 || b == b'_'
 }
 
@@ -221,10 +221,15 @@ impl Detector {
                 })
             })
             .collect();
-        let literal_pairs = literals.iter().try_fold(None::<Bigrams>, |all, l| {
-            let p = l.set.pairs()?;
-            Some(Some(all.map_or_else(|| p.clone(), |a| a.union(p))))
-        });
+        // `None` as soon as one set has no pair table (a one-byte literal).
+        let mut literal_pairs: Option<Bigrams> = None;
+        for l in &literals {
+            let Some(p) = l.set.pairs() else {
+                literal_pairs = None;
+                break;
+            };
+            literal_pairs = Some(literal_pairs.map_or_else(|| p.clone(), |all| all.union(p)));
+        }
         let walk = Walk::new(&rules);
         Detector {
             dfas: rules.iter().map(|_| std::sync::OnceLock::new()).collect(),
@@ -243,11 +248,11 @@ impl Detector {
             groups: AnchorGroup::all(&by_byte, &rules, &walk),
             walk,
             skip_ahead: true,
-            prune_glued: true,
+            glue: rules.iter().map(Glue::of).collect(),
             rules,
             anchors: ByteSet::new(is_anchor),
             literals,
-            literal_pairs: literal_pairs.flatten(),
+            literal_pairs,
             ascii_escape: memmem::Finder::new(b"\\u00").into_owned(),
             env,
             fields: FieldKinds::none(),
@@ -319,10 +324,10 @@ impl Detector {
         let (mut anchored, mut paired) = (true, true);
         if bytes.len() <= SHORT_STRING {
             anchored = bytes.iter().any(|&b| self.anchors.contains(b));
-            paired = match &self.literal_pairs {
-                Some(p) => bytes.windows(2).any(|w| p.contains(w[0], w[1])),
-                None => !self.literals.is_empty(),
-            };
+            paired = self
+                .literal_pairs
+                .as_ref()
+                .is_none_or(|p| p.any_in(bytes, 0..bytes.len()));
         }
         if anchored {
             scratch
@@ -628,21 +633,11 @@ impl Detector {
         // gets one attempt per region: retrying inside it could only be rejected again, and on
         // hostile input (`a-a-a-…@x.io`) would cost a search per byte.
         let anchored = rule.validator.is_some_and(|v| v.anchored_to_region());
-        let rejects_glued = self.prune_glued && rule.validator.is_some_and(|v| v.rejects_glued());
-        // Where a match can start only at its first bytes, whatever comes before, positions
-        // where no candidate could be accepted are passed over without a search (see
-        // `next_viable_start`): `-2024876` in `641-2024876-7871816`, digits inside `e58178b`.
-        let viable = match &rule.first_bytes {
-            Some(first)
-                if rejects_glued
-                    && !anchored
-                    && rule.boundary == Boundary::Word
-                    && rule.min_len > 0 =>
-            {
-                Some(&**first)
-            }
-            _ => None,
-        };
+        let glue = self.glue[r];
+        // Positions where no candidate could be accepted are passed over without a search
+        // (see `next_viable_start`): `-2024876` in `641-2024876-7871816`, digits inside
+        // `e58178b`.
+        let viable = rule.first_bytes.as_deref().filter(|_| glue.viable_starts);
         let mut pos = rs;
         // What is left of the region must still be able to hold a match: only the digits and
         // separators the search moves past are taken off the region's counts, so a long
@@ -677,7 +672,7 @@ impl Detector {
                 continue;
             }
             // A candidate glued to the token before it is rejected however it is cut.
-            let hopeless = rejects_glued && glued_before(bytes, ms);
+            let hopeless = glue.rejected && glued_before(bytes, ms);
             if !hopeless {
                 if let Some(end) = self.accept_longest(r, text, ms, me, rs..re, candidates) {
                     pos = end;
@@ -730,7 +725,7 @@ impl Detector {
         let mut end = me;
         // The counts of the current cut: each shorter cut takes off what it drops.
         let mut counts = Counts::of(rule, &bytes[ms..me]);
-        let rejects_glued = self.prune_glued && rule.validator.is_some_and(|v| v.rejects_glued());
+        let rejects_glued = self.glue[r].rejected;
         for _ in 0..=MAX_CUTS {
             // Cuts only get shorter: once one cannot hold a match, none can.
             if end - ms < rule.min_len || !counts.fit(rule) {
@@ -806,6 +801,33 @@ impl Detector {
                 taken.insert(c.start, c.end);
                 out.push(c);
             }
+        }
+    }
+}
+
+/// How a rule's search prunes candidates glued to their token.
+#[derive(Debug, Clone, Copy, Default)]
+struct Glue {
+    /// The validator rejects every candidate glued to its token
+    /// ([`Validator::rejects_glued`](super::validators::Validator::rejects_glued)): such a
+    /// candidate, and a cut of one, is ruled out before the regex re-check and the validator.
+    rejected: bool,
+    /// Also, matches start only at the rule's `first_bytes` whatever comes before (no
+    /// look-around; never empty), and a word boundary is required: a search then starts
+    /// only where a candidate could be accepted (see [`next_viable_start`]). Validators that
+    /// reject glued candidates are not ones anchored to their region.
+    viable_starts: bool,
+}
+
+impl Glue {
+    fn of(rule: &Rule) -> Glue {
+        let rejected = rule.validator.is_some_and(|v| v.rejects_glued());
+        Glue {
+            rejected,
+            viable_starts: rejected
+                && rule.boundary == Boundary::Word
+                && rule.first_bytes.is_some()
+                && !rule.validator.is_some_and(|v| v.anchored_to_region()),
         }
     }
 }
@@ -1225,7 +1247,7 @@ mod tests {
                 }
             }
             self.skip_ahead = false;
-            self.prune_glued = false;
+            self.glue.fill(Glue::default());
             for r in &mut self.rules {
                 r.starts_at_anchor = false;
             }

@@ -37,14 +37,14 @@ impl Bigrams {
     }
 
     /// Whether a pair in the table starts in `hay[span]` (the pair may end past it).
-    fn any_in(&self, hay: &[u8], span: std::ops::Range<usize>) -> bool {
+    pub fn any_in(&self, hay: &[u8], span: std::ops::Range<usize>) -> bool {
         let end = span.end.min(hay.len().saturating_sub(1));
         (span.start..end).any(|i| self.contains(hay[i], hay[i + 1]))
     }
 
     /// Whether the pair `a b` is in the table.
     #[inline(always)]
-    pub fn contains(&self, a: u8, b: u8) -> bool {
+    fn contains(&self, a: u8, b: u8) -> bool {
         let k = usize::from(a) << 8 | usize::from(b);
         self.0[k / 64] >> (k % 64) & 1 == 1
     }

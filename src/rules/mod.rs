@@ -232,10 +232,11 @@ pub fn compile_spec(spec: RuleSpec, source: &str) -> Result<Rule> {
         None => None,
     };
     let shape = shape::of(&spec.regex);
+    let first_bytes = shape::first_bytes(&spec.regex);
     // Not for validators that look at the whole region (it would start elsewhere).
     let starts_at_anchor = pf.literals.is_empty()
         && !validator.is_some_and(|v: Validator| v.anchored_to_region())
-        && shape::first_bytes(&spec.regex).is_some_and(|first| {
+        && first_bytes.is_some_and(|first| {
             (0..256).all(|b| !first[b] || anchor_bytes[b]) && first.iter().any(|&f| f)
         });
     let min_digits = shape
@@ -247,7 +248,7 @@ pub fn compile_spec(spec: RuleSpec, source: &str) -> Result<Rule> {
         min_seps: shape.min_seps,
         starts_at_anchor,
         start_bytes: shape::start_bytes(&spec.regex).map(Box::new),
-        first_bytes: shape::first_bytes(&spec.regex).map(Box::new),
+        first_bytes: first_bytes.map(Box::new),
         name: if spec.name.is_empty() {
             spec.id.clone()
         } else {

@@ -190,6 +190,10 @@ mod tests {
     fn not_inside_a_longer_token() {
         let t = "ref DE44500105175407324931-7";
         let s = t.find("DE").unwrap();
-        assert!(super::super::unglued(t, s..s + 22, check).is_none());
+        let env = super::super::ValidationEnv::default();
+        let span = s..s + 22;
+        assert!(super::super::Validator::Iban
+            .check(t, span.clone(), span, &env)
+            .is_none());
     }
 }

@@ -54,19 +54,6 @@ pub(crate) fn glued_before(b: &[u8], start: usize) -> bool {
     }
 }
 
-/// Runs `check` on `text[span]` unless the candidate is part of a longer token.
-pub(crate) fn unglued(
-    text: &str,
-    span: Range<usize>,
-    check: impl Fn(&str) -> Option<Verdict>,
-) -> Option<Verdict> {
-    let candidate = &text[span.clone()];
-    if glued_to_token(text, &span, candidate) {
-        return None;
-    }
-    check(candidate)
-}
-
 /// What a validator says about an accepted candidate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
@@ -158,7 +145,8 @@ impl Validator {
     }
 
     /// True for validators that reject every candidate [`glued_to_token`] calls part of a
-    /// longer token: the engine may then rule such candidates out before any other check.
+    /// longer token ([`Validator::check`] checks it, after the validator's own checks): the
+    /// engine rules such candidates out before it asks the validator.
     pub fn rejects_glued(self) -> bool {
         matches!(
             self,
@@ -190,19 +178,23 @@ impl Validator {
         region: Range<usize>,
         env: &ValidationEnv,
     ) -> Option<Verdict> {
-        match self {
-            Validator::Email => email::check(text, span, region),
-            Validator::Ipv4 => ip::check_v4(text, span, region),
-            Validator::Ipv6 => ip::check_v6(text, span, region),
-            Validator::PaymentCard => unglued(text, span, card::check),
-            Validator::Phone => phone::check(text, span, &env.phone_regions),
-            Validator::Iban => unglued(text, span, iban::check),
-            Validator::MacAddress => mac::check(text, span, region),
-            Validator::UsSsn => unglued(text, span, ssn::check),
-            Validator::UkNino => nino::check(&text[span]),
-            Validator::Date => unglued(text, span, date::check),
-            Validator::StreetAddress => address::check(&text[span]),
-        }
+        let verdict = match self {
+            Validator::Email => email::check(text, span.clone(), region),
+            Validator::Ipv4 => ip::check_v4(text, span.clone(), region),
+            Validator::Ipv6 => ip::check_v6(text, span.clone(), region),
+            Validator::PaymentCard => card::check(&text[span.clone()]),
+            Validator::Phone => phone::check(&text[span.clone()], &env.phone_regions),
+            Validator::Iban => iban::check(&text[span.clone()]),
+            Validator::MacAddress => mac::check(text, span.clone(), region),
+            Validator::UsSsn => ssn::check(&text[span.clone()]),
+            Validator::UkNino => nino::check(&text[span.clone()]),
+            Validator::Date => date::check(&text[span.clone()]),
+            Validator::StreetAddress => address::check(&text[span.clone()]),
+        }?;
+        // Checked last: the engine rules glued candidates out before it asks (see
+        // `rejects_glued`), so this only decides for other callers.
+        let glued = self.rejects_glued() && glued_to_token(text, &span, &text[span.clone()]);
+        (!glued).then_some(verdict)
     }
 }
 

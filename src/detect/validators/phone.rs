@@ -4,8 +4,7 @@
 //! so dates, decimals, version strings and times are rejected before any parsing.
 
 use super::phone_meta::{region_index, siblings, valid_international, valid_national};
-use super::{glued_to_token, Verdict};
-use std::ops::Range;
+use super::Verdict;
 
 /// Regions national-format numbers are tried against, in order (indices into the metadata).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,12 +46,10 @@ pub fn parse_regions(list: &str) -> Result<PhoneRegions, String> {
 /// The fewest digits of a phone number (ITU-T E.164 numbers in use have 7 to 15).
 pub const MIN_DIGITS: usize = 7;
 
-pub fn check(text: &str, span: Range<usize>, regions: &PhoneRegions) -> Option<Verdict> {
-    let candidate = &text[span.clone()];
+/// Checks a candidate (the engine has already ruled out one glued to a longer token: see
+/// [`super::Validator::check`]).
+pub fn check(candidate: &str, regions: &PhoneRegions) -> Option<Verdict> {
     let shape = Shape::of(candidate)?;
-    if glued_to_token(text, &span, candidate) {
-        return None;
-    }
     if !shape.plus && shape.groups == 1 && looks_like_unix_time(candidate) {
         return None;
     }
@@ -228,7 +225,7 @@ mod tests {
     }
 
     fn run(s: &str) -> Option<Verdict> {
-        check(s, 0..s.len(), &PhoneRegions::default())
+        check(s, &PhoneRegions::default())
     }
 
     #[test]
@@ -282,10 +279,13 @@ mod tests {
 
     #[test]
     fn parts_of_longer_tokens_are_not_phones() {
-        let regions = PhoneRegions::default();
+        let env = super::super::ValidationEnv::default();
         let inside = |text: &str, cand: &str| {
             let s = text.find(cand).unwrap();
-            check(text, s..s + cand.len(), &regions).is_some()
+            let span = s..s + cand.len();
+            super::super::Validator::Phone
+                .check(text, span.clone(), span, &env)
+                .is_some()
         };
         assert!(!inside("order ORD-2019-915531", "2019-915531"));
         assert!(!inside("order 641-2024876-7871816 shipped", "641-2024876"));
