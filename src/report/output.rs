@@ -80,6 +80,13 @@ impl Write for Output {
             Output::Atomic { file, .. } => file.write(buf),
         }
     }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.write_all(buf),
+            Output::Direct(w) => w.write_all(buf),
+            Output::Atomic { file, .. } => file.write_all(buf),
+        }
+    }
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Output::Stdout(w) => w.flush(),

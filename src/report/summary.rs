@@ -72,7 +72,12 @@ impl Summary {
 
     pub fn count_finding(&mut self, f: &Finding) {
         self.findings += 1;
-        *self.findings_by_kind.entry(f.kind.to_string()).or_default() += 1;
+        match self.findings_by_kind.get_mut(&*f.kind) {
+            Some(n) => *n += 1,
+            None => {
+                self.findings_by_kind.insert(f.kind.to_string(), 1);
+            }
+        }
         *self.findings_by_confidence.entry(f.confidence).or_default() += 1;
     }
 

@@ -32,11 +32,14 @@ pub trait Sink {
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }
 
+/// A sink writing `format` to `out`. Each finding is formatted into a buffer and written with
+/// one call: the formatter's many small writes then stay out of `out`'s dynamic dispatch.
 pub fn writer_for<'w>(format: OutputFormat, out: Box<dyn Write + 'w>) -> Box<dyn Sink + 'w> {
+    let buf = Vec::with_capacity(512);
     match format {
-        OutputFormat::Text => Box::new(TextSink { out }),
-        OutputFormat::Json => Box::new(JsonSink { out, count: 0 }),
-        OutputFormat::Jsonl => Box::new(JsonlSink { out }),
+        OutputFormat::Text => Box::new(TextSink { out, buf }),
+        OutputFormat::Json => Box::new(JsonSink { out, buf, count: 0 }),
+        OutputFormat::Jsonl => Box::new(JsonlSink { out, buf }),
     }
 }
 
@@ -46,12 +49,15 @@ fn json_err(e: serde_json::Error) -> io::Error {
 
 struct JsonlSink<'w> {
     out: Box<dyn Write + 'w>,
+    buf: Vec<u8>,
 }
 
 impl Sink for JsonlSink<'_> {
     fn finding(&mut self, f: &Finding) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, f).map_err(json_err)?;
-        self.out.write_all(b"\n")
+        self.buf.clear();
+        serde_json::to_writer(&mut self.buf, f).map_err(json_err)?;
+        self.buf.push(b'\n');
+        self.out.write_all(&self.buf)
     }
     fn finish(&mut self, _: &Summary) -> io::Result<()> {
         self.out.flush()
@@ -60,18 +66,21 @@ impl Sink for JsonlSink<'_> {
 
 struct JsonSink<'w> {
     out: Box<dyn Write + 'w>,
+    buf: Vec<u8>,
     count: u64,
 }
 
 impl Sink for JsonSink<'_> {
     fn finding(&mut self, f: &Finding) -> io::Result<()> {
-        self.out.write_all(if self.count == 0 {
+        self.buf.clear();
+        self.buf.extend_from_slice(if self.count == 0 {
             b"{\"findings\":[\n"
         } else {
             b",\n"
-        })?;
+        });
         self.count += 1;
-        serde_json::to_writer(&mut self.out, f).map_err(json_err)
+        serde_json::to_writer(&mut self.buf, f).map_err(json_err)?;
+        self.out.write_all(&self.buf)
     }
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.out.write_all(if self.count == 0 {
@@ -88,6 +97,7 @@ impl Sink for JsonSink<'_> {
 
 struct TextSink<'w> {
     out: Box<dyn Write + 'w>,
+    buf: Vec<u8>,
 }
 
 impl Sink for TextSink<'_> {
@@ -95,18 +105,21 @@ impl Sink for TextSink<'_> {
     /// `path:line field: kind (confidence) value` (`field (key)` when the match is a key); for
     /// Parquet `path:row N field: …`.
     fn finding(&mut self, f: &Finding) -> io::Result<()> {
-        write!(self.out, "{}", f.path)?;
+        let b = &mut self.buf;
+        b.clear();
+        write!(b, "{}", f.path)?;
         if let Some(l) = f.line {
-            write!(self.out, ":{l}")?;
+            write!(b, ":{l}")?;
         }
         if let Some(r) = f.row {
-            write!(self.out, ":row {r}")?;
+            write!(b, ":row {r}")?;
         }
         match &f.field {
-            Some(field) => write!(self.out, " {field}{}", if f.in_key { " (key)" } else { "" })?,
-            None => write!(self.out, ":{}", f.start + 1)?,
+            Some(field) => write!(b, " {field}{}", if f.in_key { " (key)" } else { "" })?,
+            None => write!(b, ":{}", f.start + 1)?,
         }
-        writeln!(self.out, ": {} ({}) {}", f.kind, f.confidence, f.value)
+        writeln!(b, ": {} ({}) {}", f.kind, f.confidence, f.value)?;
+        self.out.write_all(b)
     }
     fn finish(&mut self, s: &Summary) -> io::Result<()> {
         let kinds: Vec<String> = s
