@@ -163,6 +163,9 @@ pub struct Detector {
     /// Per rule: how candidates glued to their token are pruned (none in the reference
     /// engine).
     glue: Vec<Glue>,
+    /// Per rule: whether its search at an anchor first looks for its next match in the rest of
+    /// the string (see [`Detector::next_match_start`]; not in the reference engine).
+    look_ahead: Vec<bool>,
     walk: Walk,
     /// Literal anchors: case-sensitive, ASCII-case-folding, then case-sensitive ones of rules
     /// with a literal shorter than three bytes.
@@ -231,6 +234,16 @@ impl Detector {
             literal_pairs = Some(literal_pairs.map_or_else(|| p.clone(), |all| all.union(p)));
         }
         let walk = Walk::new(&rules);
+        let look_ahead = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                r.starts_at_anchor
+                    && r.charset.is_some()
+                    && r.region_contains.is_empty()
+                    && walk.bit[i] == 0
+            })
+            .collect();
         Detector {
             dfas: rules.iter().map(|_| std::sync::OnceLock::new()).collect(),
             searches: rules.iter().map(|_| Default::default()).collect(),
@@ -249,6 +262,7 @@ impl Detector {
             walk,
             skip_ahead: true,
             glue: rules.iter().map(Glue::of).collect(),
+            look_ahead,
             rules,
             anchors: ByteSet::new(is_anchor),
             literals,
@@ -566,7 +580,9 @@ impl Detector {
     }
 
     /// Grows the anchor into its region and searches the region with rule `r`; `progress`
-    /// is how far this pass has searched for the rule.
+    /// is how far this pass has searched for the rule. A rule that looks ahead first finds
+    /// where its next match starts (see [`Detector::next_match_start`]): no region is grown
+    /// before it.
     fn run_rule(
         &self,
         r: usize,
@@ -576,6 +592,17 @@ impl Detector {
         progress: &mut usize,
         candidates: &mut Vec<Match>,
     ) {
+        let (mut a_start, mut a_end) = (a_start, a_end);
+        if self.look_ahead[r] {
+            match self.next_match_start(r, text, a_start) {
+                Some(None) => {
+                    *progress = text.len();
+                    return;
+                }
+                Some(Some(start)) => (a_start, a_end) = (start, start + 1),
+                None => {}
+            }
+        }
         let rule = &self.rules[r];
         let limits = Limits::of(rule);
         let bytes = text.as_bytes();
@@ -689,7 +716,35 @@ impl Detector {
 
     /// The leftmost-first match of rule `r` in `hay`, as the rule's regex finds it.
     fn find(&self, r: usize, hay: &str) -> Option<(usize, usize)> {
-        let dfa = match self.dfas[r].get() {
+        let rule = &self.rules[r];
+        if let Some(Some(m)) = self
+            .dfa(r)
+            .map(|d| dfa_find(d, rule.start_bytes.as_deref(), hay))
+        {
+            return m;
+        }
+        rule.regex.find(hay).map(|m| (m.start(), m.end()))
+    }
+
+    /// Where rule `r`'s next match in `text` from `from` starts, if anywhere, for a rule that
+    /// looks ahead: one whose matches start at its anchor bytes and that is not walked (a
+    /// street address, whose region is the sentence after the house number). `None` where
+    /// the rule has no DFA (yet) or the DFA gave up.
+    ///
+    /// One DFA search of the rest of the string stands for growing and searching the regions
+    /// of all the anchors before that match. The regex has no look-around, so a match in a
+    /// region is a match in the rest of the string: without one there, no region from `from`
+    /// holds a match; with one, none starts before it. Its start is an anchor byte, where the
+    /// search goes on in its region.
+    fn next_match_start(&self, r: usize, text: &str, from: usize) -> Option<Option<usize>> {
+        let input = regex_automata::Input::new(text).span(from..text.len());
+        let found = self.dfa(r)?.try_search(&input).ok()?;
+        Some(found.map(|m| m.start()))
+    }
+
+    /// Rule `r`'s DFA, where built; until then, counts a search towards building it.
+    fn dfa(&self, r: usize) -> Option<&regex_automata::dfa::regex::Regex> {
+        match self.dfas[r].get() {
             Some(dfa) => dfa.as_ref(),
             None => {
                 let n = self.searches[r].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -701,12 +756,7 @@ impl Detector {
                     None
                 }
             }
-        };
-        let rule = &self.rules[r];
-        if let Some(Some(m)) = dfa.map(|d| dfa_find(d, rule.start_bytes.as_deref(), hay)) {
-            return m;
         }
-        rule.regex.find(hay).map(|m| (m.start(), m.end()))
     }
 
     /// Accepts `text[ms..me]`, or failing that the longest shorter prefix ending at a token end
@@ -1248,6 +1298,7 @@ mod tests {
             }
             self.skip_ahead = false;
             self.glue.fill(Glue::default());
+            self.look_ahead.fill(false);
             for r in &mut self.rules {
                 r.starts_at_anchor = false;
             }
@@ -1466,6 +1517,86 @@ mod tests {
         assert!(fast.walk.rules.len() >= 6, "digit rules are walked");
         let found = same_as_plain(&fast, &plain, &mixed_texts());
         assert!(found > 200, "the inputs hold findings ({found})");
+    }
+
+    impl Detector {
+        /// Builds every rule's DFA now, as a long scan comes to.
+        fn with_dfas(self) -> Self {
+            for (r, rule) in self.rules.iter().enumerate() {
+                self.dfas[r].get_or_init(|| region_dfa(rule));
+            }
+            self
+        }
+    }
+
+    /// A rule that looks ahead for its next match before growing a region (a street address)
+    /// finds what the plain engine finds: addresses after other numbers, several in a string,
+    /// next to near-misses and to bytes outside its charset, with its DFA built.
+    #[test]
+    fn looking_ahead_finds_what_the_plain_engine_finds() {
+        let fast = Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default()).with_dfas();
+        let plain = Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default())
+            .with_dfas()
+            .reference();
+        let street = fast
+            .rules
+            .iter()
+            .position(|r| r.id == "street_address")
+            .unwrap();
+        assert!(fast.look_ahead[street] && fast.dfas[street].get().is_some_and(Option::is_some));
+        let pieces = [
+            "42",
+            " Main",
+            " Street",
+            " St.",
+            " Baker",
+            "221B",
+            ", London NW1 6XE",
+            ", CA 94105",
+            " lives at ",
+            "12 ",
+            "x",
+            "-",
+            ";",
+            " 5th Ave",
+            ", Suite 3400",
+            "Ship to ",
+            "2023-03-22",
+            " Road",
+            "7",
+            " ",
+            "A",
+            "Room 101 ",
+            "_",
+            "(",
+            "1600 Amphitheatre Parkway",
+            " N.",
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as usize
+        };
+        let mut texts: Vec<String> = vec![
+            "Order 641-2024876-7871816 shipped; ship to 42 Main Street, Springfield now".into(),
+            "1 2 3 lives at 221B Baker Street, London NW1 6XE and 10 Downing Street, London SW1A 2AA"
+                .into(),
+        ];
+        for _ in 0..4000 {
+            let n = next() % 16;
+            texts.push((0..n).map(|_| pieces[next() % pieces.len()]).collect());
+        }
+        same_as_plain(&fast, &plain, &texts);
+        let streets: usize = texts
+            .iter()
+            .map(|t| run(&plain, t).iter().filter(|m| m.rule == street).count())
+            .sum();
+        assert!(
+            streets > 100,
+            "the inputs hold street addresses ({streets})"
+        );
     }
 
     /// A walked rule anchored by bytes of two groups (hex letters alone, and the digits with
