@@ -61,8 +61,9 @@ impl Bigrams {
 
 #[derive(Debug, Clone)]
 pub struct LiteralSet {
-    /// Case-sensitive: the literals, or for a folding set the case variants of their prefixes.
-    ac: AhoCorasick,
+    /// The searched keys, case-sensitive: the literals, or for a folding set the case variants
+    /// of their prefixes.
+    keys: Keys,
     /// Literals by their first bytes (at most [`FOLD_PREFIX`], ASCII-lowercased when folding,
     /// packed by [`key`]), sorted: every literal occurring at a position is found under a
     /// prefix of the text there.
@@ -71,6 +72,15 @@ pub struct LiteralSet {
     fold: bool,
     /// The searched keys' first two bytes, unless a key is one byte long.
     bigrams: Option<Bigrams>,
+}
+
+/// How the keys are searched: aho-corasick's packed (SIMD) searcher where it has one for them,
+/// called directly, without the automaton's set-up on every call (most strings are searched
+/// once and hold no literal); the automaton otherwise.
+#[derive(Debug, Clone)]
+enum Keys {
+    Packed(aho_corasick::packed::Searcher),
+    Automaton(AhoCorasick),
 }
 
 impl LiteralSet {
@@ -106,12 +116,22 @@ impl LiteralSet {
         by_prefix.sort_unstable();
         // Leftmost-first so the packed searcher can be used; every literal at a position
         // found is then compared there (see `for_each`).
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(&keys)
-            .ok()?;
+        let packed = aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(&keys)
+            .build();
+        let keys = match packed {
+            Some(p) => Keys::Packed(p),
+            None => Keys::Automaton(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .build(&keys)
+                    .ok()?,
+            ),
+        };
         Some(LiteralSet {
-            ac,
+            keys,
             by_prefix,
             literals,
             fold,
@@ -124,7 +144,7 @@ impl LiteralSet {
         if !self.may_start_in(hay, 0..hay.len()) {
             return false;
         }
-        self.ac.is_match(hay)
+        self.next(hay, 0).is_some()
     }
 
     /// Calls `f(start, literal index)` for every occurrence starting in `hay[span]`, by start
@@ -142,10 +162,9 @@ impl LiteralSet {
         let mut at = span.start;
         let mut here: Vec<usize> = Vec::new();
         while at <= span.end.min(hay.len()) {
-            let Some(m) = self.ac.find(Input::new(hay).span(at..hay.len())) else {
+            let Some(pos) = self.next(hay, at) else {
                 return false;
             };
-            let pos = m.start();
             if pos >= span.end {
                 return false;
             }
@@ -169,6 +188,19 @@ impl LiteralSet {
             }
         }
         false
+    }
+
+    /// Where the first key occurrence at or after `at` starts.
+    #[inline]
+    fn next(&self, hay: &[u8], at: usize) -> Option<usize> {
+        match &self.keys {
+            Keys::Packed(p) => p
+                .find_in(hay, aho_corasick::Span::from(at..hay.len()))
+                .map(|m| m.start()),
+            Keys::Automaton(ac) => ac
+                .find(Input::new(hay).span(at..hay.len()))
+                .map(|m| m.start()),
+        }
     }
 
     /// False when no occurrence can start in `hay[span]`, told by the byte pairs in a short
@@ -285,6 +317,32 @@ mod tests {
                     naive(&lits, fold, hay),
                     "{hay:?} fold={fold}"
                 );
+            }
+        }
+    }
+
+    /// Both ways of searching the keys, the packed searcher and the automaton (for more keys
+    /// than the packed searcher takes), find every occurrence, in long haystacks too.
+    #[test]
+    fn packed_and_automaton_searches_find_every_occurrence() {
+        let few: Vec<String> = ["pwd", "password", "sk-", "eyJ", "::", "Bearer "]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let many: Vec<String> = (0..300)
+            .map(|i| format!("k{i:03}"))
+            .chain(few.iter().cloned())
+            .collect();
+        let hay =
+            "x PassWord=1 pwd k007 K299 sk-abc eyJhb dead::beef bearer BEARER k3000 ".repeat(20);
+        for (lits, packed) in [(&few, true), (&many, false)] {
+            let lits: Vec<&str> = lits.iter().map(String::as_str).collect();
+            for fold in [false, true] {
+                let set = LiteralSet::new(&lits, fold).unwrap();
+                assert_eq!(matches!(set.keys, Keys::Packed(_)), packed, "fold={fold}");
+                let found = all(&set, &hay);
+                assert!(found.len() >= 20 * 4, "fold={fold}: {}", found.len());
+                assert_eq!(found, naive(&lits, fold, &hay), "fold={fold}");
             }
         }
     }
