@@ -234,12 +234,17 @@ impl Detector {
             literal_pairs = Some(literal_pairs.map_or_else(|| p.clone(), |all| all.union(p)));
         }
         let walk = Walk::new(&rules);
+        // Rules that look ahead (see `next_match_start`): matches start at anchor bytes (so
+        // no validator looks at the region, and the region can start at the match), every
+        // byte of a match is in the charset (a match never leaves its region, so each look
+        // ends within the region the search then goes on in, and the scan stays linear), no
+        // `region_contains` (its literal might be only before the match), not walked.
         let look_ahead = rules
             .iter()
             .enumerate()
             .map(|(i, r)| {
                 r.starts_at_anchor
-                    && r.charset.is_some()
+                    && r.within_charset
                     && r.region_contains.is_empty()
                     && walk.bit[i] == 0
             })
@@ -587,12 +592,11 @@ impl Detector {
         &self,
         r: usize,
         text: &str,
-        a_start: usize,
-        a_end: usize,
+        mut a_start: usize,
+        mut a_end: usize,
         progress: &mut usize,
         candidates: &mut Vec<Match>,
     ) {
-        let (mut a_start, mut a_end) = (a_start, a_end);
         if self.look_ahead[r] {
             match self.next_match_start(r, text, a_start) {
                 Some(None) => {
@@ -727,18 +731,18 @@ impl Detector {
     }
 
     /// Where rule `r`'s next match in `text` from `from` starts, if anywhere, for a rule that
-    /// looks ahead: one whose matches start at its anchor bytes and that is not walked (a
-    /// street address, whose region is the sentence after the house number). `None` where
-    /// the rule has no DFA (yet) or the DFA gave up.
+    /// looks ahead (see `look_ahead` in [`Detector::new`]: a street address, whose region is
+    /// the sentence after the house number). `None` where the rule's DFA is not built (the
+    /// region searches build it) or gave up.
     ///
     /// One DFA search of the rest of the string stands for growing and searching the regions
     /// of all the anchors before that match. The regex has no look-around, so a match in a
     /// region is a match in the rest of the string: without one there, no region from `from`
     /// holds a match; with one, none starts before it. Its start is an anchor byte, where the
-    /// search goes on in its region.
+    /// search goes on in its region, which holds the whole match.
     fn next_match_start(&self, r: usize, text: &str, from: usize) -> Option<Option<usize>> {
         let input = regex_automata::Input::new(text).span(from..text.len());
-        let found = self.dfa(r)?.try_search(&input).ok()?;
+        let found = self.dfas[r].get()?.as_ref()?.try_search(&input).ok()?;
         Some(found.map(|m| m.start()))
     }
 
@@ -1544,6 +1548,18 @@ mod tests {
             .position(|r| r.id == "street_address")
             .unwrap();
         assert!(fast.look_ahead[street] && fast.dfas[street].get().is_some_and(Option::is_some));
+        // Only rules whose matches stay within their charset look ahead: a look past the
+        // region (a Unicode digit here) would be repeated from every anchor before it.
+        let dir = tempfile::tempdir().unwrap();
+        let wide = "id = \"wide\"\nkind = \"wide\"\nregex = '[0-9]\\d*X'\n\
+                    [prefilter]\nbytes = \"[0-9]\"\ncharset = \"[0-9X]\"\n";
+        std::fs::write(dir.path().join("wide.toml"), wide).unwrap();
+        let mut set = RuleSet::builtin().unwrap();
+        set.load_dir(dir.path()).unwrap();
+        let d = Detector::new(set, ValidationEnv::default());
+        let w = d.rules.iter().position(|r| r.id == "wide").unwrap();
+        assert!(d.rules[w].starts_at_anchor && !d.rules[w].within_charset && !d.look_ahead[w]);
+        assert!(d.rules[street].within_charset);
         let pieces = [
             "42",
             " Main",
@@ -1580,6 +1596,7 @@ mod tests {
             x as usize
         };
         let mut texts: Vec<String> = vec![
+            format!("{}ship to 42 Main Street", "12 x 3-4 ".repeat(2000)),
             "Order 641-2024876-7871816 shipped; ship to 42 Main Street, Springfield now".into(),
             "1 2 3 lives at 221B Baker Street, London NW1 6XE and 10 Downing Street, London SW1A 2AA"
                 .into(),

@@ -163,3 +163,68 @@ impl Sink for TextSink<'_> {
         self.out.flush()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::findings::Confidence;
+
+    fn finding() -> Finding {
+        serde_json::from_str(
+            r#"{"path":"a.jsonl","line":3,"field":"messages[0].content","kind":"email",
+            "rule":"email","confidence":"high","start":4,"end":20,
+            "value":"j***@example.com","fingerprint":"ab12"}"#,
+        )
+        .unwrap()
+    }
+
+    fn written(format: OutputFormat, n: usize) -> String {
+        let mut out = Vec::new();
+        {
+            let mut sink = writer_for(format, Box::new(&mut out));
+            for _ in 0..n {
+                sink.finding(&finding()).unwrap();
+            }
+            sink.finish(&Summary::new(Confidence::Low, false, 1))
+                .unwrap();
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Each format's bytes for a finding, written through the per-finding buffer.
+    #[test]
+    fn formats_write_each_finding_whole() {
+        let line = r#"{"path":"a.jsonl","line":3,"field":"messages[0].content","kind":"email","rule":"email","confidence":"high","start":4,"end":20,"value":"j***@example.com","fingerprint":"ab12"}"#;
+        assert_eq!(written(OutputFormat::Jsonl, 2), format!("{line}\n{line}\n"));
+        let json = written(OutputFormat::Json, 2);
+        assert!(json.starts_with(&format!(
+            "{{\"findings\":[\n{line},\n{line}\n],\n\"summary\":"
+        )));
+        let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(doc["findings"].as_array().map(Vec::len), Some(2));
+        let text = written(OutputFormat::Text, 1);
+        assert!(
+            text.starts_with("a.jsonl:3 messages[0].content: email (high) j***@example.com\n"),
+            "{text}"
+        );
+    }
+
+    /// A write that fails is an error of the finding being written, in every format.
+    #[test]
+    fn a_failing_write_is_reported() {
+        struct Full;
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::Error::other("disk full"))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        for format in [OutputFormat::Text, OutputFormat::Json, OutputFormat::Jsonl] {
+            let mut sink = writer_for(format, Box::new(Full));
+            let err = sink.finding(&finding()).unwrap_err();
+            assert_eq!(err.to_string(), "disk full", "{format:?}");
+        }
+    }
+}

@@ -53,6 +53,9 @@ pub struct Rule {
     /// a region then starts at its anchor, since a match starting earlier in the run would
     /// start at an earlier anchor, already searched.
     pub starts_at_anchor: bool,
+    /// Every byte a match can contain is in `charset`: a match never leaves its run of
+    /// charset bytes.
+    pub within_charset: bool,
     /// The bytes every match starts with (look-around allowed), when known: a search can
     /// begin with an anchored attempt at the first of them (see `detect::engine`).
     pub start_bytes: Option<Box<[bool; 256]>>,
@@ -239,6 +242,9 @@ pub fn compile_spec(spec: RuleSpec, source: &str) -> Result<Rule> {
         && first_bytes.is_some_and(|first| {
             (0..256).all(|b| !first[b] || anchor_bytes[b]) && first.iter().any(|&f| f)
         });
+    let within_charset = charset.as_deref().is_some_and(|cs| {
+        shape::bytes(&spec.regex).is_some_and(|bytes| (0..256).all(|b| !bytes[b] || cs[b]))
+    });
     let min_digits = shape
         .min_digits
         .max(validator.map_or(0, |v: Validator| v.min_digits()));
@@ -247,6 +253,7 @@ pub fn compile_spec(spec: RuleSpec, source: &str) -> Result<Rule> {
         min_digits,
         min_seps: shape.min_seps,
         starts_at_anchor,
+        within_charset,
         start_bytes: shape::start_bytes(&spec.regex).map(Box::new),
         first_bytes: first_bytes.map(Box::new),
         name: if spec.name.is_empty() {

@@ -49,6 +49,49 @@ pub fn start_bytes(pattern: &str) -> Option<[bool; 256]> {
     first_of(&regex_syntax::Parser::new().parse(pattern).ok()?)
 }
 
+/// Every byte a match of `pattern` can contain, when all are ASCII: `None` if the pattern
+/// does not parse or can match a non-ASCII character.
+pub fn bytes(pattern: &str) -> Option<[bool; 256]> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let mut set = [false; 256];
+    all_of(&hir, &mut set)?;
+    Some(set)
+}
+
+/// Adds every byte `h` can match to `set`; `None` when one is not ASCII.
+fn all_of(h: &Hir, set: &mut [bool; 256]) -> Option<()> {
+    let mut ranges = |rs: &mut dyn Iterator<Item = (u32, u32)>| {
+        for (lo, hi) in rs {
+            if hi >= 0x80 {
+                return None;
+            }
+            (lo..=hi).for_each(|b| set[b as usize] = true);
+        }
+        Some(())
+    };
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some(()),
+        HirKind::Literal(lit) => ranges(&mut lit.0.iter().map(|&b| (u32::from(b), u32::from(b)))),
+        HirKind::Class(Class::Unicode(c)) => ranges(
+            &mut c
+                .ranges()
+                .iter()
+                .map(|r| (u32::from(r.start()), u32::from(r.end()))),
+        ),
+        HirKind::Class(Class::Bytes(c)) => ranges(
+            &mut c
+                .ranges()
+                .iter()
+                .map(|r| (u32::from(r.start()), u32::from(r.end()))),
+        ),
+        HirKind::Repetition(rep) => all_of(&rep.sub, set),
+        HirKind::Capture(cap) => all_of(&cap.sub, set),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => {
+            parts.iter().try_for_each(|p| all_of(p, set))
+        }
+    }
+}
+
 fn first_of(hir: &Hir) -> Option<[bool; 256]> {
     let mut set = [false; 256];
     match first(hir, &mut set)? {
@@ -148,6 +191,27 @@ fn all_bytes(class: &Class, is: &dyn Fn(u8) -> bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_a_match_can_contain() {
+        let set = bytes(r"[0-9]{3}-(?:ab|C)\.?").unwrap();
+        let want: Vec<u8> = b"0123456789-abC.".to_vec();
+        for b in 0..=255u8 {
+            assert_eq!(
+                set[usize::from(b)],
+                want.contains(&b),
+                "{:?}",
+                char::from(b)
+            );
+        }
+        assert!(
+            bytes(r"\d").is_none(),
+            "a Unicode digit class holds non-ASCII digits"
+        );
+        assert!(bytes(r"(?i)k").is_none(), "the Kelvin sign folds to k");
+        assert!(bytes("é").is_none());
+        assert!(bytes("(").is_none());
+    }
 
     #[test]
     fn counts_digits_through_repeats_alternations_and_groups() {
