@@ -376,8 +376,10 @@ impl Detector {
                 if p < scratch.token_end[g] {
                     resume = scratch.token_end[g];
                 } else {
-                    let mut active = 0;
-                    for m in group.members.iter().filter(|m| m.bit != 0) {
+                    // Only a rule needing context support can be done with a string before
+                    // its search (see `supported`).
+                    let mut active = group.walked_free;
+                    for m in group.members.iter().filter(|m| m.bit != 0 && m.required) {
                         if scratch.next[m.rule] != usize::MAX
                             && self.supported(m, text, key, scratch)
                         {
@@ -956,6 +958,8 @@ struct AnchorGroup {
     members: Vec<Member>,
     /// The members' bits in the [`Walk`].
     walked: u64,
+    /// Those of members that need no context support (always searched).
+    walked_free: u64,
 }
 
 /// A rule of an anchor group, with what the anchor loop reads of it.
@@ -986,6 +990,10 @@ impl AnchorGroup {
             .map(|(members, bytes)| AnchorGroup {
                 bytes: ByteSet::new(bytes),
                 walked: members.iter().fold(0, |w, &r| w | walk.bit[r]),
+                walked_free: members
+                    .iter()
+                    .filter(|&&r| !rules[r].context.required)
+                    .fold(0, |w, &r| w | walk.bit[r]),
                 members: members
                     .into_iter()
                     .map(|r| Member {
@@ -1296,6 +1304,7 @@ mod tests {
             self.walk.bit = vec![0; self.rules.len()];
             for g in &mut self.groups {
                 g.walked = 0;
+                g.walked_free = 0;
                 for m in &mut g.members {
                     m.bit = 0;
                 }
