@@ -195,9 +195,10 @@ fn scan_format(bencher: Bencher, format: &str) {
 }
 
 /// Shapes that are slow by nature, kept here so a change that makes them quadratic shows:
-/// an embedding written as text (space-separated digits: every group is a phone candidate)
-/// and a long run of `a-` before an `@` (one email candidate region).
-#[divan::bench(args = ["digit_vector", "long_email_region"])]
+/// an embedding written as text (space-separated digits: every group is a phone candidate),
+/// a long run of `a-` before an `@` (one email candidate region), and many numbers before
+/// the one street address at the end of a long line (every house-number anchor looks ahead).
+#[divan::bench(args = ["digit_vector", "long_email_region", "numbers_before_address"])]
 fn hostile(bencher: Bencher, shape: &str) {
     let mut r = corpus::Rng(7);
     let line: String = match shape {
@@ -205,6 +206,7 @@ fn hostile(bencher: Bencher, shape: &str) {
             .map(|_| (r.next() % 10).to_string())
             .collect::<Vec<_>>()
             .join(" "),
+        "numbers_before_address" => format!("{}ship to 42 Main Street", "12 x 3-4 ".repeat(500)),
         _ => format!("{}@x.io", "a-".repeat(2000)),
     };
     let det = detector("all");
