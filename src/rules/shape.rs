@@ -1,9 +1,9 @@
 //! What every match of a rule's regex must have, read off the regex's syntax tree: its
 //! shortest length, its fewest ASCII digits and its fewest separators (bytes that are not ASCII
-//! letters or digits), the bytes it can start with, and the bytes it can contain at all. The engine checks a candidate region
-//! against the counts before running the regex, which on prose full of short numbers
-//! (`231 ms`, `v1.2.3`, hex hashes) spares almost every regex call; a rule whose matches start
-//! with its anchor byte searches only from the anchor on.
+//! letters or digits), the bytes it can start with, and the bytes it can contain at all. The
+//! engine checks a candidate region against the counts before running the regex, which on
+//! prose full of short numbers (`231 ms`, `v1.2.3`, hex hashes) spares almost every regex
+//! call; a rule whose matches start with its anchor byte searches only from the anchor on.
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 
