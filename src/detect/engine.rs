@@ -1431,6 +1431,16 @@ mod tests {
         }
     }
 
+    /// A xorshift generator: the same texts on every run.
+    fn xorshift(mut x: u64) -> impl FnMut() -> usize {
+        move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as usize
+        }
+    }
+
     /// Texts for comparing the engine with the plain one: real-looking lines, and random
     /// strings of pieces of numbers, separators and words (hex and upper-case runs make long
     /// tokens that hold the regions of several rules).
@@ -1495,13 +1505,7 @@ mod tests {
             "T09",
             "Z",
         ];
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as usize
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..6000 {
             let n = next() % 24;
             texts.push((0..n).map(|_| pieces[next() % pieces.len()]).collect());
@@ -1597,13 +1601,7 @@ mod tests {
             "1600 Amphitheatre Parkway",
             " N.",
         ];
-        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as usize
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         let mut texts: Vec<String> = vec![
             format!("{}ship to 42 Main Street", "12 x 3-4 ".repeat(2000)),
             "Order 641-2024876-7871816 shipped; ship to 42 Main Street, Springfield now".into(),

@@ -60,6 +60,26 @@ pub fn bytes(pattern: &str) -> Option<[bool; 256]> {
 
 /// Adds every byte `h` can match to `set`; `None` when one is not ASCII.
 fn all_of(h: &Hir, set: &mut [bool; 256]) -> Option<()> {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some(()),
+        HirKind::Literal(lit) => lit.0.iter().try_for_each(|&b| add_byte(b, set)),
+        HirKind::Class(class) => add_class(class, set),
+        HirKind::Repetition(rep) => all_of(&rep.sub, set),
+        HirKind::Capture(cap) => all_of(&cap.sub, set),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => {
+            parts.iter().try_for_each(|p| all_of(p, set))
+        }
+    }
+}
+
+/// Adds `b` to `set`; `None` when it is not ASCII.
+fn add_byte(b: u8, set: &mut [bool; 256]) -> Option<()> {
+    set[usize::from(b)] = true;
+    b.is_ascii().then_some(())
+}
+
+/// Adds the bytes of `class` to `set`; `None` when one is not ASCII.
+fn add_class(class: &Class, set: &mut [bool; 256]) -> Option<()> {
     let mut ranges = |rs: &mut dyn Iterator<Item = (u32, u32)>| {
         for (lo, hi) in rs {
             if hi >= 0x80 {
@@ -69,26 +89,19 @@ fn all_of(h: &Hir, set: &mut [bool; 256]) -> Option<()> {
         }
         Some(())
     };
-    match h.kind() {
-        HirKind::Empty | HirKind::Look(_) => Some(()),
-        HirKind::Literal(lit) => ranges(&mut lit.0.iter().map(|&b| (u32::from(b), u32::from(b)))),
-        HirKind::Class(Class::Unicode(c)) => ranges(
+    match class {
+        Class::Unicode(c) => ranges(
             &mut c
                 .ranges()
                 .iter()
                 .map(|r| (u32::from(r.start()), u32::from(r.end()))),
         ),
-        HirKind::Class(Class::Bytes(c)) => ranges(
+        Class::Bytes(c) => ranges(
             &mut c
                 .ranges()
                 .iter()
                 .map(|r| (u32::from(r.start()), u32::from(r.end()))),
         ),
-        HirKind::Repetition(rep) => all_of(&rep.sub, set),
-        HirKind::Capture(cap) => all_of(&cap.sub, set),
-        HirKind::Concat(parts) | HirKind::Alternation(parts) => {
-            parts.iter().try_for_each(|p| all_of(p, set))
-        }
     }
 }
 
@@ -103,33 +116,10 @@ fn first_of(hir: &Hir) -> Option<[bool; 256]> {
 /// Adds the possible first bytes of `h` to `set`; returns whether `h` can match the empty
 /// string (so what follows it can start the match), or `None` when a first byte is not ASCII.
 fn first(h: &Hir, set: &mut [bool; 256]) -> Option<bool> {
-    let mut ranges = |rs: &mut dyn Iterator<Item = (u32, u32)>| {
-        for (lo, hi) in rs {
-            if hi >= 0x80 {
-                return None;
-            }
-            (lo..=hi).for_each(|b| set[b as usize] = true);
-        }
-        Some(false)
-    };
     match h.kind() {
         HirKind::Empty | HirKind::Look(_) => Some(true),
-        HirKind::Literal(lit) => {
-            let b = *lit.0.first()?;
-            ranges(&mut std::iter::once((u32::from(b), u32::from(b))))
-        }
-        HirKind::Class(Class::Unicode(c)) => ranges(
-            &mut c
-                .ranges()
-                .iter()
-                .map(|r| (u32::from(r.start()), u32::from(r.end()))),
-        ),
-        HirKind::Class(Class::Bytes(c)) => ranges(
-            &mut c
-                .ranges()
-                .iter()
-                .map(|r| (u32::from(r.start()), u32::from(r.end()))),
-        ),
+        HirKind::Literal(lit) => add_byte(*lit.0.first()?, set).map(|()| false),
+        HirKind::Class(class) => add_class(class, set).map(|()| false),
         HirKind::Repetition(rep) => Some(first(&rep.sub, set)? || rep.min == 0),
         HirKind::Capture(cap) => first(&cap.sub, set),
         HirKind::Concat(parts) => {
