@@ -958,7 +958,7 @@ struct AnchorGroup {
     members: Vec<Member>,
     /// The members' bits in the [`Walk`].
     walked: u64,
-    /// Those of members that need no context support (always searched).
+    /// The bits of the members that need no context support (always searched).
     walked_free: u64,
 }
 

@@ -74,8 +74,7 @@ fn all_of(h: &Hir, set: &mut [bool; 256]) -> Option<()> {
 
 /// Adds `b` to `set`; `None` when it is not ASCII.
 fn add_byte(b: u8, set: &mut [bool; 256]) -> Option<()> {
-    set[usize::from(b)] = true;
-    b.is_ascii().then_some(())
+    b.is_ascii().then(|| set[usize::from(b)] = true)
 }
 
 /// Adds the bytes of `class` to `set`; `None` when one is not ASCII.
