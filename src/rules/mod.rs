@@ -234,8 +234,8 @@ pub fn compile_spec(spec: RuleSpec, source: &str) -> Result<Rule> {
         }
         None => None,
     };
-    let shape = shape::of(&spec.regex);
-    let first_bytes = shape::first_bytes(&spec.regex);
+    let facts = shape::facts(&spec.regex);
+    let (shape, first_bytes) = (facts.shape, facts.first_bytes);
     // Not for validators that look at the whole region (it would start elsewhere).
     let starts_at_anchor = pf.literals.is_empty()
         && !validator.is_some_and(|v: Validator| v.anchored_to_region())
@@ -243,7 +243,9 @@ pub fn compile_spec(spec: RuleSpec, source: &str) -> Result<Rule> {
             (0..256).all(|b| !first[b] || anchor_bytes[b]) && first.iter().any(|&f| f)
         });
     let within_charset = charset.as_deref().is_some_and(|cs| {
-        shape::bytes(&spec.regex).is_some_and(|bytes| (0..256).all(|b| !bytes[b] || cs[b]))
+        facts
+            .bytes
+            .is_some_and(|bytes| (0..256).all(|b| !bytes[b] || cs[b]))
     });
     let min_digits = shape
         .min_digits
@@ -254,7 +256,7 @@ pub fn compile_spec(spec: RuleSpec, source: &str) -> Result<Rule> {
         min_seps: shape.min_seps,
         starts_at_anchor,
         within_charset,
-        start_bytes: shape::start_bytes(&spec.regex).map(Box::new),
+        start_bytes: facts.start_bytes.map(Box::new),
         first_bytes: first_bytes.map(Box::new),
         name: if spec.name.is_empty() {
             spec.id.clone()

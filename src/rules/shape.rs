@@ -18,44 +18,63 @@ pub struct Shape {
     pub min_seps: usize,
 }
 
-/// The shape of `pattern` (`Shape::default()`, which rules nothing out, if it does not parse:
+/// What a rule reads off its regex, from one parse of it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Facts {
+    pub shape: Shape,
+    /// See [`first_bytes`].
+    pub first_bytes: Option<[bool; 256]>,
+    /// See [`start_bytes`].
+    pub start_bytes: Option<[bool; 256]>,
+    /// See [`bytes`].
+    pub bytes: Option<[bool; 256]>,
+}
+
+/// All the facts of `pattern` (none, and a shape that rules nothing out, if it does not parse:
 /// the `regex` crate reports that error).
-pub fn of(pattern: &str) -> Shape {
-    match regex_syntax::Parser::new().parse(pattern) {
-        Ok(hir) => Shape {
+pub fn facts(pattern: &str) -> Facts {
+    let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else {
+        return Facts::default();
+    };
+    let start_bytes = first_of(&hir);
+    Facts {
+        shape: Shape {
             min_len: hir.properties().minimum_len().unwrap_or(0),
             min_digits: min_count(&hir, &|b| b.is_ascii_digit()),
             min_seps: min_count(&hir, &|b| !b.is_ascii_alphanumeric()),
         },
-        Err(_) => Shape::default(),
+        first_bytes: start_bytes.filter(|_| hir.properties().look_set().is_empty()),
+        start_bytes,
+        bytes: {
+            let mut set = [false; 256];
+            all_of(&hir, &mut set).map(|()| set)
+        },
     }
+}
+
+/// The shape of `pattern`.
+pub fn of(pattern: &str) -> Shape {
+    facts(pattern).shape
 }
 
 /// The bytes a match of `pattern` can start with, when known: `None` if the pattern does not
 /// parse, holds a look-around assertion (`\b`, `^`: its result depends on the bytes before the
 /// match), can match the empty string, or can start with a non-ASCII character.
 pub fn first_bytes(pattern: &str) -> Option<[bool; 256]> {
-    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
-    if !hir.properties().look_set().is_empty() {
-        return None;
-    }
-    first_of(&hir)
+    facts(pattern).first_bytes
 }
 
 /// The bytes a match of `pattern` can start with, look-around assertions allowed (they decide
 /// whether a match may start at a position, not with which byte): `None` if the pattern does
 /// not parse, can match the empty string, or can start with a non-ASCII character.
 pub fn start_bytes(pattern: &str) -> Option<[bool; 256]> {
-    first_of(&regex_syntax::Parser::new().parse(pattern).ok()?)
+    facts(pattern).start_bytes
 }
 
 /// Every byte a match of `pattern` can contain, when all are ASCII: `None` if the pattern
 /// does not parse or can match a non-ASCII character.
 pub fn bytes(pattern: &str) -> Option<[bool; 256]> {
-    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
-    let mut set = [false; 256];
-    all_of(&hir, &mut set)?;
-    Some(set)
+    facts(pattern).bytes
 }
 
 /// Adds every byte `h` can match to `set`; `None` when one is not ASCII.
