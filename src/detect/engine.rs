@@ -187,7 +187,6 @@ pub(crate) fn is_word(b: u8) -> bool {
 impl Detector {
     pub fn new(rules: RuleSet, env: ValidationEnv) -> Self {
         let rules: Vec<Rule> = rules.rules().to_vec();
-        let mut by_byte = vec![Vec::new(); 256];
         let mut is_anchor = [false; 256];
         // Literals of case-sensitive rules go to one set; those of rules with a
         // case-insensitive regex (`(?i)`: passwords, deny lists) to one that folds ASCII case.
@@ -196,11 +195,8 @@ impl Detector {
         // three bytes at a time, not two, which in prose means far fewer false starts.
         let mut lits: [(Vec<String>, Vec<usize>); 3] = Default::default();
         for (i, r) in rules.iter().enumerate() {
-            for b in 0..256 {
-                if r.anchor_bytes[b] {
-                    by_byte[b].push(i);
-                    is_anchor[b] = true;
-                }
+            for (anchor, &a) in is_anchor.iter_mut().zip(r.anchor_bytes.iter()) {
+                *anchor |= a;
             }
             let fold = r.regex.as_str().contains("(?i");
             let short = r.anchor_literals.iter().any(|l| l.len() < 3);
@@ -263,7 +259,7 @@ impl Detector {
                     Limits::of(r).counts_taken() && !sentence
                 })
                 .collect(),
-            groups: AnchorGroup::all(&by_byte, &rules, &walk),
+            groups: AnchorGroup::all(&rules, &walk),
             walk,
             skip_ahead: true,
             glue: rules.iter().map(Glue::of).collect(),
@@ -379,7 +375,7 @@ impl Detector {
                     // Only a rule needing context support can be done with a string before
                     // its search (see `supported`).
                     let mut active = group.walked_free;
-                    for m in group.members.iter().filter(|m| m.bit != 0 && m.required) {
+                    for m in &group.walked_required {
                         if scratch.next[m.rule] != usize::MAX
                             && self.supported(m, text, key, scratch)
                         {
@@ -412,7 +408,7 @@ impl Detector {
                     }
                 }
             }
-            for m in group.members.iter().filter(|m| m.bit == 0) {
+            for m in &group.own {
                 if p < scratch.next[m.rule] {
                     resume = resume.min(scratch.next[m.rule]);
                     continue;
@@ -954,16 +950,18 @@ impl Counts {
 #[derive(Debug)]
 struct AnchorGroup {
     bytes: ByteSet,
-    /// The rules these bytes anchor, in rule order.
-    members: Vec<Member>,
     /// The members' bits in the [`Walk`].
     walked: u64,
     /// The bits of the members that need no context support (always searched).
     walked_free: u64,
+    /// The walked members that need context support (checked before their first search).
+    walked_required: Vec<Member>,
+    /// The members the walk does not cover: each grows and searches its own region.
+    own: Vec<Member>,
 }
 
 /// A rule of an anchor group, with what the anchor loop reads of it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Member {
     rule: usize,
     /// The rule's bit in the [`Walk`], 0 if the walk does not cover it.
@@ -973,37 +971,54 @@ struct Member {
 }
 
 impl AnchorGroup {
-    fn all(by_byte: &[Vec<usize>], rules: &[Rule], walk: &Walk) -> Vec<AnchorGroup> {
+    /// The groups of the anchor bytes of `rules`.
+    fn all(rules: &[Rule], walk: &Walk) -> Vec<AnchorGroup> {
+        let by_byte = (0..256).map(|b| {
+            (0..rules.len())
+                .filter(|&r| rules[r].anchor_bytes[b])
+                .collect::<Vec<_>>()
+        });
         let mut groups: Vec<(Vec<usize>, [bool; 256])> = Vec::new();
-        for (b, rules) in by_byte.iter().enumerate().filter(|(_, r)| !r.is_empty()) {
-            match groups.iter_mut().find(|(r, _)| r == rules) {
+        for (b, members) in by_byte.enumerate().filter(|(_, r)| !r.is_empty()) {
+            match groups.iter_mut().find(|(r, _)| *r == members) {
                 Some((_, bytes)) => bytes[b] = true,
                 None => {
                     let mut bytes = [false; 256];
                     bytes[b] = true;
-                    groups.push((rules.clone(), bytes));
+                    groups.push((members, bytes));
                 }
             }
         }
         groups
             .into_iter()
-            .map(|(members, bytes)| AnchorGroup {
-                bytes: ByteSet::new(bytes),
-                walked: members.iter().fold(0, |w, &r| w | walk.bit[r]),
-                walked_free: members
-                    .iter()
-                    .filter(|&&r| !rules[r].context.required)
-                    .fold(0, |w, &r| w | walk.bit[r]),
-                members: members
+            .map(|(members, bytes)| {
+                let members = members
                     .into_iter()
                     .map(|r| Member {
                         rule: r,
                         bit: walk.bit[r],
                         required: rules[r].context.required,
                     })
-                    .collect(),
+                    .collect();
+                AnchorGroup::new(ByteSet::new(bytes), members)
             })
             .collect()
+    }
+
+    /// A group of `members` (in rule order, with their bits in the walk).
+    fn new(bytes: ByteSet, members: Vec<Member>) -> AnchorGroup {
+        let bits = |keep: fn(&Member) -> bool| {
+            members.iter().filter(|m| keep(m)).fold(0, |w, m| w | m.bit)
+        };
+        let list =
+            |keep: fn(&Member) -> bool| members.iter().filter(|m| keep(m)).cloned().collect();
+        AnchorGroup {
+            bytes,
+            walked: bits(|_| true),
+            walked_free: bits(|m| !m.required),
+            walked_required: list(|m| m.bit != 0 && m.required),
+            own: list(|m| m.bit == 0),
+        }
     }
 }
 
@@ -1302,13 +1317,7 @@ mod tests {
         fn reference(mut self) -> Self {
             self.walk = Walk::new(&[]);
             self.walk.bit = vec![0; self.rules.len()];
-            for g in &mut self.groups {
-                g.walked = 0;
-                g.walked_free = 0;
-                for m in &mut g.members {
-                    m.bit = 0;
-                }
-            }
+            self.groups = AnchorGroup::all(&self.rules, &self.walk);
             self.skip_ahead = false;
             self.glue.fill(Glue::default());
             self.look_ahead.fill(false);
@@ -1684,7 +1693,7 @@ charset = "[0-9.]"
         let groups = fast
             .groups
             .iter()
-            .filter(|g| g.members.iter().any(|m| m.rule == hex))
+            .filter(|g| g.walked & fast.walk.bit[hex] != 0)
             .count();
         assert!(
             groups >= 2,
