@@ -4,21 +4,29 @@
 use super::Verdict;
 
 pub fn check(candidate: &str) -> Option<Verdict> {
-    let digits: Vec<u8> = candidate.bytes().filter(u8::is_ascii_digit).collect();
-    if !(13..=19).contains(&digits.len()) || !grouping_ok(candidate) {
+    // The digits, on the stack (the engine calls this for every long digit run): a card has
+    // at most 19.
+    let mut buf = [0u8; 19];
+    let mut n = 0;
+    for d in candidate.bytes().filter(u8::is_ascii_digit) {
+        *buf.get_mut(n)? = d;
+        n += 1;
+    }
+    let digits = &buf[..n];
+    if n < 13 || !grouping_ok(candidate) {
         return None;
     }
-    if digits.iter().all(|&d| d == digits[0]) || !luhn_valid(&digits) {
+    if digits.iter().all(|&d| d == digits[0]) || !luhn_valid(digits) {
         return None;
     }
     // Issuer ranges change (Mastercard's 2-series arrived in 2017): a Luhn-valid number with a
     // banking or travel major industry identifier (3–6) but no known range still counts when
     // card words are near it.
-    let brand = card_brand(&digits);
+    let brand = card_brand(digits);
     if brand.is_none() && !(b'3'..=b'6').contains(&digits[0]) {
         return None;
     }
-    let mut v = Verdict::new(String::from_utf8(digits).ok()?);
+    let mut v = Verdict::new(String::from_utf8(digits.to_vec()).ok()?);
     v.requires_context = brand.is_none();
     v.attributes
         .push(("card_brand", brand.unwrap_or("unknown")));
@@ -37,16 +45,18 @@ fn grouping_ok(candidate: &str) -> bool {
         return true;
     }
     let sep = if has_space { ' ' } else { '-' };
-    let groups: Vec<&str> = candidate.split(sep).collect();
-    let last = groups.len() - 1;
-    groups.iter().enumerate().all(|(i, g)| {
-        let n = g.len();
-        if i == last {
-            (1..=6).contains(&n)
+    let mut groups = candidate.split(sep).peekable();
+    while let Some(g) = groups.next() {
+        let sizes = if groups.peek().is_some() {
+            4..=6
         } else {
-            (4..=6).contains(&n)
+            1..=6
+        };
+        if !sizes.contains(&g.len()) {
+            return false;
         }
-    })
+    }
+    true
 }
 
 /// The Luhn (mod 10) checksum over ASCII digits given as bytes `b'0'..=b'9'`.
@@ -174,6 +184,20 @@ mod tests {
         ] {
             assert!(check(n).is_none(), "{n}");
         }
+    }
+
+    #[test]
+    fn nineteen_digits_at_most() {
+        assert!(
+            check("4111111111111111110").is_some(),
+            "19 digits, Luhn-valid"
+        );
+        assert!(check("4111 1111 1111 1111 110").is_some());
+        assert!(
+            check("41111111111111111115").is_none(),
+            "20 digits, Luhn-valid"
+        );
+        assert!(check("4111 1111 1111 1111 1115").is_none());
     }
 
     #[test]
