@@ -166,6 +166,10 @@ pub struct Detector {
     /// Per rule: whether its search at an anchor first looks for its next match in the rest of
     /// the string (see [`Detector::next_match_start`]; not in the reference engine).
     look_ahead: Vec<bool>,
+    /// Per rule: the literals one of which every match contains ([`Rule::required`]), for the
+    /// rules searched at their anchor bytes on their own (see [`Detector::run_rule`]), where
+    /// each is two bytes or longer (a single byte is the anchor or a common separator).
+    required: Vec<Option<LiteralSet>>,
     walk: Walk,
     /// Literal anchors: case-sensitive, ASCII-case-folding, then case-sensitive ones of rules
     /// with a literal shorter than three bytes.
@@ -245,7 +249,20 @@ impl Detector {
                     && walk.bit[i] == 0
             })
             .collect();
+        let required = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let useful = r.required.first().is_some_and(|l| l.len() >= 2)
+                    && r.anchor_literals.is_empty()
+                    && walk.bit[i] == 0;
+                useful
+                    .then(|| LiteralSet::new(&r.required, false))
+                    .flatten()
+            })
+            .collect();
         Detector {
+            required,
             dfas: rules.iter().map(|_| std::sync::OnceLock::new()).collect(),
             searches: rules.iter().map(|_| Default::default()).collect(),
             contexts: rules.iter().map(|r| Context::new(&r.context)).collect(),
@@ -595,6 +612,21 @@ impl Detector {
         progress: &mut usize,
         candidates: &mut Vec<Match>,
     ) {
+        let rule = &self.rules[r];
+        // Every region searched from here on starts at or after `from`, and a match in one
+        // holds a required literal: with none in the rest of the string, the rule is done
+        // with it.
+        if let Some(required) = &self.required[r] {
+            let from = match (&rule.charset, rule.starts_at_anchor) {
+                (None, _) => 0,
+                (Some(_), true) => a_start,
+                (Some(_), false) => *progress,
+            };
+            if !required.occurs_from(text.as_bytes(), from) {
+                *progress = text.len();
+                return;
+            }
+        }
         if self.look_ahead[r] {
             match self.next_match_start(r, text, a_start) {
                 Some(None) => {
@@ -605,7 +637,6 @@ impl Detector {
                 None => {}
             }
         }
-        let rule = &self.rules[r];
         let limits = Limits::of(rule);
         let bytes = text.as_bytes();
         let Some(cs) = &rule.charset else {
@@ -1321,6 +1352,7 @@ mod tests {
             self.skip_ahead = false;
             self.glue.fill(Glue::default());
             self.look_ahead.fill(false);
+            self.required = self.rules.iter().map(|_| None).collect();
             for r in &mut self.rules {
                 r.starts_at_anchor = false;
             }
@@ -1638,6 +1670,62 @@ mod tests {
     /// and a walked rule that needs context words: all find what the plain engine finds, also
     /// when strings of one record are scanned in turn (a value seen earlier vouches for a
     /// later one).
+    /// A rule searched on its own is done with a string once no required literal is left in
+    /// it: a rule without a charset (whose region is the whole string), and one whose matches
+    /// start before its anchor (whose regions reach back to where its last one ended), with
+    /// the literal before the anchor.
+    #[test]
+    fn required_literals_find_what_the_plain_engine_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let apples = r#"id = "apples"
+kind = "apples"
+regex = '[0-9]+ apples'
+[prefilter]
+bytes = "[0-9]"
+"#;
+        let weight = r#"id = "weight"
+kind = "weight"
+regex = 'kg[a-z]{2}[0-9]{2}'
+[prefilter]
+bytes = "[0-9]"
+charset = "[a-z0-9]"
+"#;
+        std::fs::write(dir.path().join("apples.toml"), apples).unwrap();
+        std::fs::write(dir.path().join("weight.toml"), weight).unwrap();
+        let set = || {
+            let mut set = RuleSet::builtin().unwrap();
+            set.load_dir(dir.path()).unwrap();
+            set
+        };
+        let fast = Detector::new(set(), ValidationEnv::default());
+        let plain = Detector::new(set(), ValidationEnv::default()).reference();
+        let index = |id: &str| fast.rules.iter().position(|r| r.id == id).unwrap();
+        let (apples, weight) = (index("apples"), index("weight"));
+        assert!(fast.required[apples].is_some() && fast.required[weight].is_some());
+        assert!(!fast.rules[weight].starts_at_anchor);
+        let pieces = [
+            "12", " apples", "apples", " kg", "ab", "34", "ab34 ", "kg", " ", "x", "5",
+        ];
+        let mut next = xorshift(7);
+        let texts: Vec<String> = (0..4000)
+            .map(|_| {
+                (0..next() % 14)
+                    .map(|_| pieces[next() % pieces.len()])
+                    .collect()
+            })
+            .collect();
+        same_as_plain(&fast, &plain, &texts);
+        let found = |rule: usize| {
+            texts
+                .iter()
+                .flat_map(|t| run(&fast, t))
+                .filter(|m| m.rule == rule)
+                .count()
+        };
+        assert!(found(apples) > 40, "apples: {}", found(apples));
+        assert!(found(weight) > 20, "weight: {}", found(weight));
+    }
+
     #[test]
     fn rules_shared_by_groups_and_charsets_find_what_the_plain_engine_finds() {
         let dir = tempfile::tempdir().unwrap();

@@ -147,6 +147,11 @@ impl LiteralSet {
         self.next(hay, 0).is_some()
     }
 
+    /// Whether a literal occurs starting at `at` or later.
+    pub fn occurs_from(&self, hay: &[u8], at: usize) -> bool {
+        self.may_start_in(hay, at..hay.len()) && self.next(hay, at).is_some()
+    }
+
     /// Calls `f(start, literal index)` for every occurrence starting in `hay[span]`, by start
     /// and at one start by literal index (overlapping occurrences included), until `f`
     /// returns `true`; returns whether it did.

@@ -7,6 +7,7 @@ mod builtin;
 pub(crate) mod check;
 mod deny;
 pub(crate) mod entries;
+pub mod factors;
 mod list;
 pub mod shape;
 mod spec;
@@ -43,6 +44,9 @@ pub struct Rule {
     pub charset: Option<Box<[bool; 256]>>,
     /// A candidate region must contain one of these literals before the regex runs.
     pub region_contains: Vec<String>,
+    /// Literals one of which every match contains, read off the regex (see
+    /// [`factors`]); empty when none are known.
+    pub required: Vec<Vec<u8>>,
     /// The fewest bytes and ASCII digits a match can have (from the regex, and for digits
     /// also the validator): shorter or digit-poorer regions are skipped without the regex.
     pub min_len: usize,
@@ -256,6 +260,7 @@ pub fn compile_spec(spec: RuleSpec, source: &str) -> Result<Rule> {
         min_seps: shape.min_seps,
         starts_at_anchor,
         within_charset,
+        required: facts.required.clone(),
         start_bytes: facts.start_bytes.map(Box::new),
         first_bytes: first_bytes.map(Box::new),
         name: if spec.name.is_empty() {

@@ -19,7 +19,7 @@ pub struct Shape {
 }
 
 /// What a rule reads off its regex, from one parse of it.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Facts {
     pub shape: Shape,
     /// See [`first_bytes`].
@@ -28,6 +28,8 @@ pub struct Facts {
     pub start_bytes: Option<[bool; 256]>,
     /// See [`bytes`].
     pub bytes: Option<[bool; 256]>,
+    /// See [`super::factors`].
+    pub required: Vec<Vec<u8>>,
 }
 
 /// All the facts of `pattern` (none, and a shape that rules nothing out, if it does not parse:
@@ -49,6 +51,7 @@ pub fn facts(pattern: &str) -> Facts {
             let mut set = [false; 256];
             all_of(&hir, &mut set).map(|()| set)
         },
+        required: super::factors::required(&hir),
     }
 }
 
