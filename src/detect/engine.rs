@@ -1676,7 +1676,6 @@ mod tests {
     /// the literal before the anchor.
     #[test]
     fn required_literals_find_what_the_plain_engine_finds() {
-        let dir = tempfile::tempdir().unwrap();
         let apples = r#"id = "apples"
 kind = "apples"
 regex = '[0-9]+ apples'
@@ -1690,15 +1689,7 @@ regex = 'kg[a-z]{2}[0-9]{2}'
 bytes = "[0-9]"
 charset = "[a-z0-9]"
 "#;
-        std::fs::write(dir.path().join("apples.toml"), apples).unwrap();
-        std::fs::write(dir.path().join("weight.toml"), weight).unwrap();
-        let set = || {
-            let mut set = RuleSet::builtin().unwrap();
-            set.load_dir(dir.path()).unwrap();
-            set
-        };
-        let fast = Detector::new(set(), ValidationEnv::default());
-        let plain = Detector::new(set(), ValidationEnv::default()).reference();
+        let (fast, plain) = fast_and_plain(&[("apples.toml", apples), ("weight.toml", weight)]);
         let index = |id: &str| fast.rules.iter().position(|r| r.id == id).unwrap();
         let (apples, weight) = (index("apples"), index("weight"));
         assert!(fast.required[apples].is_some() && fast.required[weight].is_some());
@@ -1715,20 +1706,40 @@ charset = "[a-z0-9]"
             })
             .collect();
         same_as_plain(&fast, &plain, &texts);
-        let found = |rule: usize| {
-            texts
-                .iter()
-                .flat_map(|t| run(&fast, t))
-                .filter(|m| m.rule == rule)
-                .count()
-        };
+        let found = |rule| found(&fast, &texts, rule);
         assert!(found(apples) > 40, "apples: {}", found(apples));
         assert!(found(weight) > 20, "weight: {}", found(weight));
     }
 
+    /// The built-in rules and the rule `files` (name, TOML) as the engine and the plain engine.
+    fn fast_and_plain(files: &[(&str, &str)]) -> (Detector, Detector) {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, toml) in files {
+            std::fs::write(dir.path().join(name), toml).unwrap();
+        }
+        let set = || {
+            let mut set = RuleSet::builtin().unwrap();
+            set.load_dir(dir.path()).unwrap();
+            set
+        };
+        let fast = Detector::new(set(), ValidationEnv::default());
+        (
+            fast,
+            Detector::new(set(), ValidationEnv::default()).reference(),
+        )
+    }
+
+    /// How many matches of `rule` the engine finds in `texts`.
+    fn found(d: &Detector, texts: &[String], rule: usize) -> usize {
+        texts
+            .iter()
+            .flat_map(|t| run(d, t))
+            .filter(|m| m.rule == rule)
+            .count()
+    }
+
     #[test]
     fn rules_shared_by_groups_and_charsets_find_what_the_plain_engine_finds() {
-        let dir = tempfile::tempdir().unwrap();
         let hex = r#"id = "hex_ref"
 kind = "hex_ref"
 regex = '\b[0-9A-F]{4}-[0-9A-F]{2}\b'
@@ -1755,9 +1766,6 @@ words = ["member"]
 field_words = ["member"]
 required = true
 "#;
-        std::fs::write(dir.path().join("hex.toml"), hex).unwrap();
-        std::fs::write(dir.path().join("six.toml"), six).unwrap();
-        std::fs::write(dir.path().join("code.toml"), code).unwrap();
         // Anchor bytes that not every match holds (a rule file's mistake): its regions are
         // still only the runs that hold one, as in the plain engine.
         let fives = r#"id = "with_five"
@@ -1767,14 +1775,12 @@ regex = '\b[0-9]{4}\b'
 bytes = "[5]"
 charset = "[0-9.]"
 "#;
-        std::fs::write(dir.path().join("fives.toml"), fives).unwrap();
-        let set = || {
-            let mut set = RuleSet::builtin().unwrap();
-            set.load_dir(dir.path()).unwrap();
-            set
-        };
-        let fast = Detector::new(set(), ValidationEnv::default());
-        let plain = Detector::new(set(), ValidationEnv::default()).reference();
+        let (fast, plain) = fast_and_plain(&[
+            ("hex.toml", hex),
+            ("six.toml", six),
+            ("code.toml", code),
+            ("fives.toml", fives),
+        ]);
         let index = |id: &str| fast.rules.iter().position(|r| r.id == id).unwrap();
         let (hex, six, code) = (index("hex_ref"), index("six_digits"), index("member_code"));
         assert_ne!(fast.walk.bit[code], 0, "the rule needing context is walked");
@@ -1812,13 +1818,7 @@ charset = "[0-9.]"
             .map(String::from),
         );
         same_as_plain(&fast, &plain, &texts);
-        let found = |rule: usize| {
-            texts
-                .iter()
-                .flat_map(|t| run(&fast, t))
-                .filter(|m| m.rule == rule)
-                .count()
-        };
+        let found = |rule| found(&fast, &texts, rule);
         assert!(
             found(hex) > 50,
             "hex_ref finds its matches ({})",
