@@ -72,12 +72,12 @@ const RECORD_MEMORY: usize = 256;
 /// A rejected candidate is retried with at most this many shorter cuts.
 const MAX_CUTS: usize = 8;
 
-/// Where the literals of rules whose regex ignores case are gathered while the sets are built
-/// (see [`Detector::new`]); also their index in `Detector::literals` when every set has some.
-const FOLDING: usize = 1;
+/// The index in `Detector::literals` of the set of rules with a literal shorter than three
+/// bytes, when the other set has literals too (see [`Detector::new`]).
+const SHORT_LITERALS: usize = 1;
 
-/// Literal anchors of rules that match case-sensitively, of those that do not, or of
-/// case-sensitive rules with a literal shorter than three bytes.
+/// Literal anchors: those of rules whose literals all have three bytes or more, or those of
+/// rules with a shorter one.
 #[derive(Debug)]
 struct Literals {
     set: LiteralSet,
@@ -192,34 +192,32 @@ impl Detector {
     pub fn new(rules: RuleSet, env: ValidationEnv) -> Self {
         let rules: Vec<Rule> = rules.rules().to_vec();
         let mut is_anchor = [false; 256];
-        // Literals of case-sensitive rules go to one set; those of rules with a
-        // case-insensitive regex (`(?i)`: passwords, deny lists) to one that folds ASCII case.
-        // The regex decides either way. A rule with a literal shorter than three bytes (`::`)
-        // has its own case-sensitive set: in the others, the packed searcher then looks for
-        // three bytes at a time, not two, which in prose means far fewer false starts.
-        let mut lits: [(Vec<String>, Vec<usize>); 3] = Default::default();
+        // Literals go to one set, searched in one pass; those of rules with a case-insensitive
+        // regex (`(?i)`: passwords, deny lists) match there ignoring ASCII case, the others as
+        // written. The regex decides either way. A rule with a literal shorter than three
+        // bytes (`::`) has its own set: in the other, the packed searcher then looks for three
+        // bytes at a time, not two, which in prose means far fewer false starts.
+        // Per set: each literal, whether it folds, and its rule.
+        let mut lits: [Vec<(&[u8], bool)>; 2] = Default::default();
+        let mut rule_of: [Vec<usize>; 2] = Default::default();
         for (i, r) in rules.iter().enumerate() {
             for (anchor, &a) in is_anchor.iter_mut().zip(r.anchor_bytes.iter()) {
                 *anchor |= a;
             }
             let fold = r.regex.as_str().contains("(?i");
             let short = r.anchor_literals.iter().any(|l| l.len() < 3);
-            let set = match (fold, short) {
-                (true, _) => FOLDING,
-                (false, false) => 0,
-                (false, true) => 2,
-            };
+            let set = if short { SHORT_LITERALS } else { 0 };
             for l in &r.anchor_literals {
-                lits[set].0.push(l.clone());
-                lits[set].1.push(i);
+                lits[set].push((l.as_bytes(), fold));
+                rule_of[set].push(i);
             }
         }
         let literals: Vec<Literals> = lits
             .into_iter()
-            .enumerate()
-            .filter_map(|(set, (l, rule_of))| {
+            .zip(rule_of)
+            .filter_map(|(l, rule_of)| {
                 Some(Literals {
-                    set: LiteralSet::new(&l, set == FOLDING)?,
+                    set: LiteralSet::mixed(&l)?,
                     rule_of,
                 })
             })
@@ -1421,13 +1419,13 @@ mod tests {
     }
 
     /// Short strings skip the literal searches only when no literal can start in them: a
-    /// secret that is the whole field is found, from the case-sensitive set and the one
-    /// folding ASCII case, and a short string without a literal finds nothing. A rule with a
-    /// literal shorter than three bytes (IPv6's `::`) has a set of its own.
+    /// secret that is the whole field is found, by a literal matched as written or one
+    /// matched ignoring ASCII case, and a short string without a literal finds nothing. A
+    /// rule with a literal shorter than three bytes (IPv6's `::`) has a set of its own.
     #[test]
     fn short_strings_with_a_literal_anchor_are_searched() {
         let d = Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default());
-        assert_eq!(d.literals.len(), 3, "the three sets are in use");
+        assert_eq!(d.literals.len(), 2, "the two sets are in use");
         let ids = |set: usize| -> Vec<&str> {
             let mut ids: Vec<&str> = d.literals[set]
                 .rule_of
@@ -1437,8 +1435,8 @@ mod tests {
             ids.dedup();
             ids
         };
-        assert_eq!(ids(2), ["ipv6"], "`::` is searched on its own");
-        assert!(ids(FOLDING).contains(&"password_assignment"));
+        assert_eq!(ids(SHORT_LITERALS), ["ipv6"], "`::` is searched on its own");
+        assert!(ids(0).contains(&"password_assignment") && ids(0).contains(&"jwt"));
         assert!(d.literal_pairs.is_some());
         for (text, rule) in [
             ("AKIAIOSFODNN7EXAMPLE", "aws_access_key_id"),

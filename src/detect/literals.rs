@@ -69,7 +69,11 @@ pub struct LiteralSet {
     /// prefix of the text there.
     by_prefix: Vec<(u32, Vec<usize>)>,
     literals: Vec<Vec<u8>>,
-    fold: bool,
+    /// Per literal: whether it matches ignoring ASCII case.
+    folds: Vec<bool>,
+    /// Whether any literal does (a position found is then also looked up by its lowercase
+    /// prefix).
+    any_fold: bool,
     /// The searched keys' first two bytes, unless a key is one byte long.
     bigrams: Option<Bigrams>,
 }
@@ -86,13 +90,22 @@ enum Keys {
 impl LiteralSet {
     /// `None` when there are no (non-empty) literals.
     pub fn new<S: AsRef<[u8]>>(literals: &[S], fold: bool) -> Option<Self> {
-        let literals: Vec<Vec<u8>> = literals.iter().map(|l| l.as_ref().to_vec()).collect();
+        let mixed: Vec<(&[u8], bool)> = literals.iter().map(|l| (l.as_ref(), fold)).collect();
+        Self::mixed(&mixed)
+    }
+
+    /// A set of literals each matched ignoring ASCII case or not (`true`: ignoring), searched
+    /// in one pass.
+    pub fn mixed(literals: &[(&[u8], bool)]) -> Option<Self> {
+        let folds: Vec<bool> = literals.iter().map(|&(_, fold)| fold).collect();
+        let literals: Vec<Vec<u8>> = literals.iter().map(|&(l, _)| l.to_vec()).collect();
         let mut keys: Vec<Vec<u8>> = Vec::new();
         let mut by_prefix: HashMap<u32, Vec<usize>> = HashMap::new();
         for (i, lit) in literals.iter().enumerate() {
             if lit.is_empty() {
                 continue;
             }
+            let fold = folds[i];
             let prefix = &lit[..lit.len().min(FOLD_PREFIX)];
             let prefix = if fold {
                 prefix.to_ascii_lowercase()
@@ -134,7 +147,8 @@ impl LiteralSet {
             keys,
             by_prefix,
             literals,
-            fold,
+            any_fold: folds.iter().any(|&f| f),
+            folds,
             bigrams,
         })
     }
@@ -175,16 +189,20 @@ impl LiteralSet {
             }
             at = pos + 1;
             here.clear();
-            let mut prefix = [0u8; FOLD_PREFIX];
+            // A literal is listed under its prefix: as written, or lowercase if it folds.
+            let (mut raw, mut lower) = ([0u8; FOLD_PREFIX], [0u8; FOLD_PREFIX]);
             for n in 1..=FOLD_PREFIX.min(hay.len() - pos) {
-                prefix[n - 1] = hay[pos + n - 1];
-                if self.fold {
-                    prefix[n - 1] = prefix[n - 1].to_ascii_lowercase();
-                }
-                let k = key(&prefix[..n]);
-                if let Ok(found) = self.by_prefix.binary_search_by_key(&k, |e| e.0) {
-                    let lits = &self.by_prefix[found].1;
-                    here.extend(lits.iter().filter(|&&i| self.is_at(hay, pos, i)));
+                raw[n - 1] = hay[pos + n - 1];
+                lower[n - 1] = raw[n - 1].to_ascii_lowercase();
+                let folded = self.any_fold && lower[..n] != raw[..n];
+                for prefix in [&raw[..n], &lower[..n]]
+                    .into_iter()
+                    .take(1 + usize::from(folded))
+                {
+                    if let Ok(found) = self.by_prefix.binary_search_by_key(&key(prefix), |e| e.0) {
+                        let lits = &self.by_prefix[found].1;
+                        here.extend(lits.iter().filter(|&&i| self.is_at(hay, pos, i)));
+                    }
                 }
             }
             here.sort_unstable();
@@ -232,7 +250,7 @@ impl LiteralSet {
     fn is_at(&self, hay: &[u8], pos: usize, i: usize) -> bool {
         let lit = &self.literals[i];
         hay.get(pos..pos + lit.len()).is_some_and(|t| {
-            if self.fold {
+            if self.folds[i] {
                 t.eq_ignore_ascii_case(lit)
             } else {
                 t == lit.as_slice()
@@ -357,6 +375,43 @@ mod tests {
                 assert_eq!(found, naive(&lits, fold, &hay), "fold={fold}");
             }
         }
+    }
+
+    /// In one set, literals that fold match in any ASCII case and the others only as written,
+    /// whatever the other literals sharing their prefix do.
+    #[test]
+    fn mixed_sets_fold_only_their_folding_literals() {
+        let lits: [(&[u8], bool); 7] = [
+            (b"pwd", true),
+            (b"PWD_", false),
+            (b"password", true),
+            (b"pass", false),
+            (b"AKIA", false),
+            (b"akia", true),
+            (b"sk-", false),
+        ];
+        let set = LiteralSet::mixed(&lits).unwrap();
+        let hays = [
+            "PWD_ pwd PwD_ PASS pass Pass PassWord AKIA akia Akia SK- sk- aKiA",
+            "passwordpwdPWD_akiaAKIApass",
+            "",
+            "ÄpwdÉ PASSWORD",
+        ];
+        for hay in hays {
+            let mut want = Vec::new();
+            for pos in 0..hay.len() {
+                for (i, &(l, fold)) in lits.iter().enumerate() {
+                    if let Some(t) = hay.as_bytes().get(pos..pos + l.len()) {
+                        if t == l || (fold && t.eq_ignore_ascii_case(l)) {
+                            want.push((pos, i));
+                        }
+                    }
+                }
+            }
+            assert_eq!(all(&set, hay), want, "{hay:?}");
+        }
+        assert_eq!(all(&set, "Pass PASS"), [], "`pass` only as written");
+        assert_eq!(all(&set, "AkIa").len(), 1, "`akia` folds, `AKIA` does not");
     }
 
     /// Short spans go through the byte-pair table first: it must not lose an occurrence,
