@@ -197,8 +197,15 @@ fn scan_format(bencher: Bencher, format: &str) {
 /// Shapes that are slow by nature, kept here so a change that makes them quadratic shows:
 /// an embedding written as text (space-separated digits: every group is a phone candidate),
 /// a long run of `a-` before an `@` (one email candidate region), and many numbers before
-/// the one street address at the end of a long line (every house-number anchor looks ahead).
-#[divan::bench(args = ["digit_vector", "long_email_region", "numbers_before_address"])]
+/// the one street address at the end of a long line (every house-number anchor looks ahead),
+/// and many house numbers before the only street-type word of a line (each anchor asks where
+/// the next required literal is).
+#[divan::bench(args = [
+    "digit_vector",
+    "long_email_region",
+    "numbers_before_address",
+    "numbers_before_street_word",
+])]
 fn hostile(bencher: Bencher, shape: &str) {
     let mut r = corpus::Rng(7);
     let line: String = match shape {
@@ -207,6 +214,7 @@ fn hostile(bencher: Bencher, shape: &str) {
             .collect::<Vec<_>>()
             .join(" "),
         "numbers_before_address" => format!("{}ship to 42 Main Street", "12 x 3-4 ".repeat(500)),
+        "numbers_before_street_word" => format!("{}Status", "12; ".repeat(2500)),
         _ => format!("{}@x.io", "a-".repeat(2000)),
     };
     let det = detector("all");

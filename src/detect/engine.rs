@@ -46,6 +46,9 @@ pub struct Scratch {
     token_end: Vec<usize>,
     /// (rule, normalized value) of the matches accepted so far in the current record.
     record: Vec<(usize, String)>,
+    /// Per rule: where the last required literal found in the string starts (see
+    /// [`Detector::run_rule`]).
+    required_at: Vec<Option<usize>>,
 }
 
 impl Scratch {
@@ -370,6 +373,8 @@ impl Detector {
             scratch.next.resize(self.rules.len(), 0);
             scratch.checked.clear();
             scratch.checked.resize(self.rules.len(), false);
+            scratch.required_at.clear();
+            scratch.required_at.resize(self.rules.len(), None);
             scratch.token_end.clear();
             scratch.token_end.resize(self.groups.len(), 0);
             scratch.starts.resize(64, (0, Counts::default()));
@@ -431,9 +436,12 @@ impl Detector {
                 if !self.supported(m, text, key, scratch) {
                     continue;
                 }
-                let progress = &mut scratch.next[m.rule];
-                self.run_rule(m.rule, text, p, p + 1, progress, &mut scratch.candidates);
-                resume = resume.min(*progress);
+                let searched = Searched {
+                    progress: &mut scratch.next[m.rule],
+                    required_at: &mut scratch.required_at[m.rule],
+                };
+                self.run_rule(m.rule, text, p, p + 1, searched, &mut scratch.candidates);
+                resume = resume.min(scratch.next[m.rule]);
             }
             // `usize::MAX`: every member is done with this string.
             let resume = (resume != usize::MAX).then_some(resume);
@@ -453,9 +461,13 @@ impl Detector {
                 }
                 let r = lits.rule_of[k];
                 if start >= scratch.next_lit[r] {
-                    let progress = &mut scratch.next_lit[r];
                     let end = start + lits.set.len(k);
-                    self.run_rule(r, text, start, end, progress, &mut scratch.candidates);
+                    // Rules with literal anchors have no required-literal check.
+                    let searched = Searched {
+                        progress: &mut scratch.next_lit[r],
+                        required_at: &mut None,
+                    };
+                    self.run_rule(r, text, start, end, searched, &mut scratch.candidates);
                 }
                 false
             });
@@ -597,32 +609,40 @@ impl Detector {
         )
     }
 
-    /// Grows the anchor into its region and searches the region with rule `r`; `progress`
-    /// is how far this pass has searched for the rule. A rule that looks ahead first finds
-    /// where its next match starts (see [`Detector::next_match_start`]): no region is grown
-    /// before it.
+    /// Grows the anchor into its region and searches the region with rule `r`. A rule with
+    /// required literals is done with the string once none is left in it; a rule that looks
+    /// ahead first finds where its next match starts (see [`Detector::next_match_start`]): no
+    /// region is grown before it.
     fn run_rule(
         &self,
         r: usize,
         text: &str,
         mut a_start: usize,
         mut a_end: usize,
-        progress: &mut usize,
+        searched: Searched<'_>,
         candidates: &mut Vec<Match>,
     ) {
+        let Searched {
+            progress,
+            required_at,
+        } = searched;
         let rule = &self.rules[r];
         // Every region searched from here on starts at or after `from`, and a match in one
         // holds a required literal: with none in the rest of the string, the rule is done
-        // with it.
+        // with it. `from` only grows, so the literal found last is looked for again only once
+        // `from` has passed it: each byte is searched once per rule.
         if let Some(required) = &self.required[r] {
             let from = match (&rule.charset, rule.starts_at_anchor) {
                 (None, _) => 0,
                 (Some(_), true) => a_start,
                 (Some(_), false) => *progress,
             };
-            if !required.occurs_from(text.as_bytes(), from) {
-                *progress = text.len();
-                return;
+            if required_at.is_none_or(|at| at < from) {
+                *required_at = required.first_from(text.as_bytes(), from);
+                if required_at.is_none() {
+                    *progress = text.len();
+                    return;
+                }
             }
         }
         if self.look_ahead[r] {
@@ -884,6 +904,14 @@ impl Detector {
             }
         }
     }
+}
+
+/// How far [`Detector::run_rule`] has got with a rule in the current string.
+struct Searched<'a> {
+    /// The end of the regions searched so far (the next anchor before it has nothing to do).
+    progress: &'a mut usize,
+    /// Where the last required literal found starts, if one was looked for.
+    required_at: &'a mut Option<usize>,
 }
 
 /// How a rule's search prunes candidates glued to their token.
@@ -1662,12 +1690,6 @@ mod tests {
         );
     }
 
-    /// A walked rule anchored by bytes of two groups (hex letters alone, and the digits with
-    /// the built-in digit rules), whichever group reaches its regions first; a rule sharing its
-    /// charset with another (IPv4's) but not its boundary, searched where only it could match;
-    /// and a walked rule that needs context words: all find what the plain engine finds, also
-    /// when strings of one record are scanned in turn (a value seen earlier vouches for a
-    /// later one).
     /// A rule searched on its own is done with a string once no required literal is left in
     /// it: a rule without a charset (whose region is the whole string), and one whose matches
     /// start before its anchor (whose regions reach back to where its last one ended), with
@@ -1736,6 +1758,12 @@ charset = "[a-z0-9]"
             .count()
     }
 
+    /// A walked rule anchored by bytes of two groups (hex letters alone, and the digits with
+    /// the built-in digit rules), whichever group reaches its regions first; a rule sharing its
+    /// charset with another (IPv4's) but not its boundary, searched where only it could match;
+    /// and a walked rule that needs context words: all find what the plain engine finds, also
+    /// when strings of one record are scanned in turn (a value seen earlier vouches for a
+    /// later one).
     #[test]
     fn rules_shared_by_groups_and_charsets_find_what_the_plain_engine_finds() {
         let hex = r#"id = "hex_ref"

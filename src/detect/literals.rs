@@ -161,9 +161,14 @@ impl LiteralSet {
         self.next(hay, 0).is_some()
     }
 
-    /// Whether a literal occurs starting at `at` or later.
-    pub fn occurs_from(&self, hay: &[u8], at: usize) -> bool {
-        self.may_start_in(hay, at..hay.len()) && self.next(hay, at).is_some()
+    /// Where the first occurrence starting at `at` or later starts.
+    pub fn first_from(&self, hay: &[u8], at: usize) -> Option<usize> {
+        let mut first = None;
+        self.for_each(hay, at..hay.len(), |start, _| {
+            first = Some(start);
+            true
+        });
+        first
     }
 
     /// Calls `f(start, literal index)` for every occurrence starting in `hay[span]`, by start

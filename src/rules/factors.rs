@@ -26,7 +26,7 @@ type Set = Vec<Vec<u8>>;
 /// The required factors of `hir`, shortest-first and with none containing another; empty when
 /// no set is known (or every match can be empty).
 pub fn required(hir: &Hir) -> Set {
-    required_of(hir).unwrap_or_default()
+    required_of(hir).and_then(minimal).unwrap_or_default()
 }
 
 /// A set one of whose members every match of `h` contains.
@@ -81,7 +81,9 @@ fn exact(h: &Hir) -> Option<Set> {
                 if n >= r.min {
                     all.extend(times.iter().cloned());
                 }
-                times = product(&times, &sub)?;
+                if n < max {
+                    times = product(&times, &sub)?;
+                }
             }
             dedup(all)
         }

@@ -260,7 +260,7 @@ pub fn compile_spec(spec: RuleSpec, source: &str) -> Result<Rule> {
         min_seps: shape.min_seps,
         starts_at_anchor,
         within_charset,
-        required: facts.required.clone(),
+        required: facts.required,
         start_bytes: facts.start_bytes.map(Box::new),
         first_bytes: first_bytes.map(Box::new),
         name: if spec.name.is_empty() {
