@@ -136,6 +136,10 @@ impl Context {
 /// one of these (the word held is bounded inside it by non-word bytes, and at its ends by what
 /// bounds the word holding it).
 fn holding_no_other(words: &[String]) -> Vec<&str> {
+    // The comparison is quadratic: a long list (a rule file's gazetteer) is kept as it is.
+    if words.len() > 256 {
+        return words.iter().map(String::as_str).collect();
+    }
     let holds = |w: &[u8], v: &[u8]| {
         v.len() < w.len()
             && (0..=w.len() - v.len()).any(|k| {
