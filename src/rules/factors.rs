@@ -38,6 +38,11 @@ fn required_of(h: &Hir) -> Option<Set> {
             let mut all = Set::new();
             for b in branches {
                 all.extend(required_of(b)?);
+                // Too many to shrink back under the limit (a deny list of thousands of names):
+                // given up before the other branches are looked at.
+                if all.len() > 4 * MAX_SET {
+                    return None;
+                }
             }
             minimal(all)
         }
@@ -55,7 +60,7 @@ fn required_of(h: &Hir) -> Option<Set> {
                     run = run.zip(e.as_ref()).and_then(|(a, b)| product(&a, b));
                     let Some(r) = &run else { break };
                     if r.iter().all(|l| !l.is_empty()) {
-                        best = better(best, minimal(r.clone()));
+                        best = better(best, Some(r.clone()));
                     }
                 }
             }
@@ -160,6 +165,10 @@ fn dedup(mut s: Set) -> Option<Set> {
 fn minimal(mut s: Set) -> Option<Set> {
     s.sort_by(|a, b| a.len().cmp(&b.len()).then(a.cmp(b)));
     s.dedup();
+    // The comparison below is quadratic.
+    if s.len() > 4 * MAX_SET {
+        return None;
+    }
     let mut out: Set = Vec::new();
     for l in s {
         if !out.iter().any(|m| contains(&l, m)) {
@@ -175,7 +184,10 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 
 /// The more selective set: the longer shortest member, then the fewer members.
 fn better(a: Option<Set>, b: Option<Set>) -> Option<Set> {
-    let score = |s: &Set| (s.first().map_or(0, Vec::len), std::cmp::Reverse(s.len()));
+    let score = |s: &Set| {
+        let shortest = s.iter().map(Vec::len).min().unwrap_or(0);
+        (shortest, std::cmp::Reverse(s.len()))
+    };
     match (a, b) {
         (Some(a), Some(b)) => Some(if score(&b) > score(&a) { b } else { a }),
         (a, b) => a.or(b),
@@ -212,6 +224,27 @@ mod tests {
         assert!(of("abc|[0-9]+").is_empty(), "a branch without a literal");
         assert!(of("a*").is_empty());
         assert!(of("").is_empty());
+    }
+
+    /// A deny list of thousands of names, ignoring case: too many literals to be of use, given
+    /// up after a few branches (comparing them all pairwise took seconds at start-up).
+    #[test]
+    fn large_alternations_give_up() {
+        let letter = |i: usize| char::from(b'a' + (i % 26) as u8);
+        let names: Vec<String> = (0..3000)
+            .map(|i| {
+                format!(
+                    "{}{}{} {}",
+                    letter(i),
+                    letter(i / 26),
+                    letter(i / 676),
+                    letter(i * 7)
+                )
+            })
+            .collect();
+        let got = of(&format!("(?i:{})", names.join("|")));
+        assert!(got.is_empty(), "{got:?}");
+        assert_eq!(of("(?:abc|abd|xyz)[0-9]"), ["abc", "abd", "xyz"]);
     }
 
     #[test]
