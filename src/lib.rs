@@ -24,5 +24,7 @@ pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod scan;
+#[cfg(test)]
+mod testing;
 
 pub use error::{Error, Result};

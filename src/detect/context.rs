@@ -273,13 +273,7 @@ mod tests {
             "date", " of", " ", "birth", "Birth", "x", "day", "née", "n", "é", "d.o", ".b", "born",
             "-", "_",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed as usize
-        };
+        let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
         let (mut yes, mut no) = (0, 0);
         for _ in 0..20_000 {
             let text: String = (0..next() % 8)

@@ -1367,6 +1367,7 @@ fn next_boundary(text: &str, mut i: usize) -> usize {
 mod tests {
     use super::*;
     use crate::rules::RuleSet;
+    use crate::testing::xorshift;
 
     impl Detector {
         /// The plain engine: every anchor visited, every rule's region grown on its own and
@@ -1495,16 +1496,6 @@ mod tests {
                 b.is_ascii_alphanumeric() || b == b'_',
                 "{b:#04x}"
             );
-        }
-    }
-
-    /// A xorshift generator: the same texts on every run.
-    fn xorshift(mut x: u64) -> impl FnMut() -> usize {
-        move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as usize
         }
     }
 

@@ -266,13 +266,7 @@ mod tests {
             "12", "Main", "Street", "St", "Ave", "Avenue", ".", ",", " ", "CA", "fe80", ":", "::",
             "1st", "Jan", "Feb", "ruary", "ab", "c", "de", "f", "g", "GB", "82", "WEST", "1234",
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed as usize
-        };
+        let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15);
         let mut matched = 0;
         for p in patterns {
             let set = of(p);
