@@ -201,6 +201,29 @@ fn bad_records_elsewhere_do_not_stop_the_file() {
 }
 
 #[test]
+fn invalid_utf8_in_a_record_is_located_and_the_record_scanned_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("chat.jsonl");
+    let mut data = b"{\"text\": \"mail ana.ruiz@gmail.com\"}\n{\"text\": \"caf".to_vec();
+    data.extend_from_slice(b"\xC3\x28 mail jan.berg@web.de\"}\n{\"text\": \"ok\"}\n");
+    std::fs::write(&p, &data).unwrap();
+    let (report, code) = scan_json(&["--show-values", p.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    let errors = report["summary"]["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0]["line"], 2);
+    assert_eq!(
+        errors[0]["message"],
+        "invalid UTF-8 at byte 14 (record scanned as text)"
+    );
+    let fs = findings(&report);
+    assert_eq!(by_value(&fs, "ana.ruiz@gmail.com")["field"], "text");
+    let jan = by_value(&fs, "jan.berg@web.de");
+    assert_eq!(jan["line"], 2);
+    assert!(jan.get("field").is_none(), "scanned as text: no field");
+}
+
+#[test]
 fn input_format_override_reads_any_file_as_jsonl() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("data.txt");

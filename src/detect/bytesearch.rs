@@ -174,10 +174,26 @@ fn find_words(hay: &[u8], mask: impl Fn(u64) -> u64) -> Option<usize> {
     (m != 0).then(|| i + (m.trailing_zeros() / 8) as usize)
 }
 
+/// Whether `hay` holds a control byte (below 0x20), [`BLOCK`] bytes a step (vector code).
+pub fn has_control(hay: &[u8]) -> bool {
+    let mut blocks = hay.chunks_exact(BLOCK);
+    for block in &mut blocks {
+        if block.iter().fold(false, |acc, &c| acc | (c < 0x20)) {
+            return true;
+        }
+    }
+    blocks.remainder().iter().any(|&c| c < 0x20)
+}
+
 /// The first position at or after `from` holding `"`, `\` or a control byte (below 0x20):
-/// where a JSON string ends, escapes or is malformed.
+/// where a JSON string ends, escapes or is malformed. `controls`: whether `hay` may hold a
+/// control byte at all (see [`has_control`]); without any, two bytes are searched with
+/// `memchr2` (SIMD) instead of three classes a word at a time.
 #[inline]
-pub fn find_string_special(hay: &[u8], from: usize) -> Option<usize> {
+pub fn find_string_special(hay: &[u8], from: usize, controls: bool) -> Option<usize> {
+    if !controls {
+        return memchr::memchr2(b'"', b'\\', hay.get(from..)?).map(|k| from + k);
+    }
     let mut i = from;
     while i + 8 <= hay.len() {
         let mut w = [0u8; 8];
@@ -289,7 +305,20 @@ mod tests {
                 let want = hay
                     .iter()
                     .position(|&c| c == b'"' || c == b'\\' || c < 0x20);
-                assert_eq!(find_string_special(&hay, 0), want, "byte {b} at {at}");
+                assert_eq!(find_string_special(&hay, 0, true), want, "byte {b} at {at}");
+                assert_eq!(has_control(&hay), b < 0x20, "byte {b} at {at}");
+                if b >= 0x20 {
+                    assert_eq!(
+                        find_string_special(&hay, 0, false),
+                        want,
+                        "byte {b} at {at}"
+                    );
+                    assert_eq!(
+                        find_string_special(&hay, at, false),
+                        want,
+                        "byte {b} from {at}"
+                    );
+                }
             }
         }
     }

@@ -41,7 +41,11 @@ where
     F: FnMut(&Str<'a>, &[Seg<'a>]) -> bool,
 {
     path.clear();
-    let mut p = Parser { b: line, i: 0 };
+    let mut p = Parser {
+        b: line,
+        i: 0,
+        controls: crate::detect::bytesearch::has_control(line),
+    };
     p.ws();
     p.value(0, path, visit)?;
     p.ws();
@@ -54,6 +58,9 @@ where
 struct Parser<'a> {
     b: &'a [u8],
     i: usize,
+    /// Whether the record holds a control byte anywhere (most hold none: strings then end at
+    /// the next `"` or `\\`, found by a faster search).
+    controls: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -241,7 +248,9 @@ impl<'a> Parser<'a> {
         let start = self.i;
         let mut escaped = false;
         loop {
-            let Some(pos) = crate::detect::bytesearch::find_string_special(self.b, self.i) else {
+            let Some(pos) =
+                crate::detect::bytesearch::find_string_special(self.b, self.i, self.controls)
+            else {
                 self.i = self.b.len();
                 return Err(self.err("unterminated string"));
             };
@@ -514,6 +523,11 @@ mod tests {
             "{\"a\":}",
             "[1e5,2E-3,0.0]",
             "\"\\ud800\"",
+            // A control byte outside strings (whitespace) or inside one, far from the start.
+            "\t{\"a\":\t\"b\"}\t",
+            "[\"a string longer than one search step\", \"then a control \u{1} byte\"]",
+            "[\"a string longer than one search step\",\t\"then a tab\tinside\"]",
+            "[\"\\\\\", \"\\\"\", \"x\"]",
         ];
         for c in cases {
             let ours = walk(

@@ -42,7 +42,9 @@ pub fn scan(
         }
         scratch.new_record();
         // Why the record has to be read as text instead, if it does.
-        let problem = match std::str::from_utf8(line) {
+        // The SIMD check first (most records are valid); the standard one says where not.
+        let utf8 = simdutf8::basic::from_utf8(line).or_else(|_| std::str::from_utf8(line));
+        let problem = match utf8 {
             Err(e) => Some(format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1)),
             Ok(text) => {
                 let mark = (out.findings.len(), out.below_threshold);
