@@ -83,6 +83,8 @@ pub struct LiteralSet {
 /// once and hold no literal); the automaton otherwise.
 #[derive(Debug, Clone)]
 enum Keys {
+    /// One key (`::`): `memchr`'s substring search, faster than a packed searcher of one.
+    One(memchr::memmem::Finder<'static>),
     Packed(aho_corasick::packed::Searcher),
     Automaton(AhoCorasick),
 }
@@ -135,6 +137,7 @@ impl LiteralSet {
             .extend(&keys)
             .build();
         let keys = match packed {
+            _ if keys.len() == 1 => Keys::One(memchr::memmem::Finder::new(&keys[0]).into_owned()),
             Some(p) => Keys::Packed(p),
             None => Keys::Automaton(
                 AhoCorasickBuilder::new()
@@ -222,6 +225,7 @@ impl LiteralSet {
     #[inline]
     fn next(&self, hay: &[u8], at: usize) -> Option<usize> {
         match &self.keys {
+            Keys::One(f) => f.find(hay.get(at..)?).map(|k| at + k),
             Keys::Packed(p) => p
                 .find_in(hay, aho_corasick::Span::from(at..hay.len()))
                 .map(|m| m.start()),
@@ -366,17 +370,24 @@ mod tests {
         // The packed searcher exists on x86_64 and aarch64, for up to 64 keys (aho-corasick's
         // limit for it); 306 keys go to the automaton.
         let simd = cfg!(any(target_arch = "x86_64", target_arch = "aarch64"));
-        for (lits, packed) in [(&few, simd), (&many, false)] {
+        let one = vec!["::".to_string()];
+        for (lits, packed) in [(&few, simd), (&many, false), (&one, false)] {
             let lits: Vec<&str> = lits.iter().map(String::as_str).collect();
             for fold in [false, true] {
                 let set = LiteralSet::new(&lits, fold).unwrap();
-                if packed {
+                if lits.len() == 1 {
+                    assert!(matches!(set.keys, Keys::One(_)), "fold={fold}");
+                } else if packed {
                     assert!(matches!(set.keys, Keys::Packed(_)), "fold={fold}");
                 } else if lits.len() > 64 && !fold {
                     assert!(matches!(set.keys, Keys::Automaton(_)), "fold={fold}");
                 }
                 let found = all(&set, &hay);
-                assert!(found.len() >= 20 * 4, "fold={fold}: {}", found.len());
+                assert!(
+                    found.len() >= 20 * lits.len().min(4),
+                    "fold={fold}: {}",
+                    found.len()
+                );
                 assert_eq!(found, naive(&lits, fold, &hay), "fold={fold}");
             }
         }
