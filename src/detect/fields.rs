@@ -189,6 +189,14 @@ impl FieldKinds {
         if self.names.is_empty() {
             return None;
         }
+        // Most keys are plain ASCII words (`content`, `role`): their loose name is their
+        // lowercase self, and one table lookup rules most of them out before it is built.
+        if key.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            let first = key.as_bytes().first()?.to_ascii_lowercase();
+            if self.shapes[usize::from(first)] >> key.len().min(63) & 1 == 0 {
+                return None;
+            }
+        }
         // The loose name, on the stack for ASCII keys (this runs for every keyed string).
         let mut buf = [0u8; 64];
         let mut n = 0;
