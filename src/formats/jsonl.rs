@@ -58,7 +58,7 @@ pub fn scan(
                     let key = if s.is_key {
                         None
                     } else {
-                        last_key(p, &mut key_buf)
+                        last_key(text, p, &mut key_buf)
                     };
                     matches.clear();
                     em.detector.detect(value, key, scratch, &mut matches);
@@ -124,8 +124,11 @@ pub fn scan(
 }
 
 /// The name of the innermost object key on the path (the field a value sits in).
-/// Only an escaped key is decoded (into `buf`); a plain one is borrowed from the record.
+/// Only an escaped key is decoded (into `buf`); a plain one is borrowed from the record,
+/// `text`, which the path's keys were read from: already checked as UTF-8, so the key is
+/// sliced out of it rather than checked again.
 pub(crate) fn last_key<'r, 'a: 'r, 'b: 'r>(
+    text: &'a str,
     path: &[Seg<'a>],
     buf: &'b mut String,
 ) -> Option<&'r str> {
@@ -137,5 +140,46 @@ pub(crate) fn last_key<'r, 'a: 'r, 'b: 'r>(
         json::decode_into(raw, buf);
         return Some(buf.as_str());
     }
-    std::str::from_utf8(raw).ok()
+    // Where `raw` lies in `text`; a slice between two quotes starts and ends on char
+    // boundaries, so `get` hands back the same bytes as a str.
+    let start = (raw.as_ptr() as usize).checked_sub(text.as_ptr() as usize);
+    match start.and_then(|start| text.get(start..start + raw.len())) {
+        Some(key) => Some(key),
+        None => std::str::from_utf8(raw).ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each value's key, as `last_key` gives it from the record: plain keys are slices of the
+    /// record (non-ASCII ones too), escaped ones are decoded; a key from elsewhere is checked.
+    #[test]
+    fn last_key_is_the_innermost_key_of_the_record() {
+        let text = r#"{"role":"user","Straße":["x",{"a\u00dfb":"y"}],"z":{"k":"v"}}"#;
+        let mut segs = Vec::new();
+        let mut keys = Vec::new();
+        let mut buf = String::new();
+        json::walk(
+            text.as_bytes(),
+            &mut segs,
+            &mut |s: &Str<'_>, p: &[Seg<'_>]| {
+                if !s.is_key {
+                    keys.push(last_key(text, p, &mut buf).map(str::to_string));
+                }
+                false
+            },
+        )
+        .unwrap();
+        let want = [Some("role"), Some("Straße"), Some("aßb"), Some("k")];
+        assert_eq!(keys, want.map(|k| k.map(str::to_string)));
+        let elsewhere = [Seg::Key {
+            raw: "Straße".as_bytes(),
+            escaped: false,
+            flagged: false,
+        }];
+        assert_eq!(last_key("other", &elsewhere, &mut buf), Some("Straße"));
+        assert_eq!(last_key(text, &[Seg::Index(0)], &mut buf), None);
+    }
 }

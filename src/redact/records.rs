@@ -203,7 +203,11 @@ pub fn json_line(
         } else {
             &text[s.offset..s.offset + s.raw.len()]
         };
-        let key = if s.is_key { None } else { last_key(p, key_buf) };
+        let key = if s.is_key {
+            None
+        } else {
+            last_key(text, p, key_buf)
+        };
         match redact_until_clean(
             em,
             policy,
