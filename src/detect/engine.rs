@@ -69,6 +69,10 @@ impl Scratch {
 /// anchor starts with, at all (see [`Detector::detect`]).
 const SHORT_STRING: usize = 32;
 
+/// Bits of [`Detector::short_bytes`].
+const ANCHOR_BYTE: u8 = 1;
+const PAIR_START: u8 = 2;
+
 /// Values remembered per record: enough for any real record, bounded for hostile ones.
 const RECORD_MEMORY: usize = 256;
 
@@ -180,6 +184,9 @@ pub struct Detector {
     /// The byte pairs every literal anchor's occurrence starts with, of all the sets (`None`
     /// when a set has none): a short string without one skips the literal searches.
     literal_pairs: Option<Bigrams>,
+    /// Per byte: [`ANCHOR_BYTE`] if it is one, [`PAIR_START`] if a pair of `literal_pairs`
+    /// starts with it; for the check of short strings.
+    short_bytes: [u8; 256],
     ascii_escape: memmem::Finder<'static>,
     env: ValidationEnv,
     fields: FieldKinds,
@@ -235,6 +242,16 @@ impl Detector {
             literal_pairs = Some(literal_pairs.map_or_else(|| p.clone(), |all| all.union(p)));
         }
         let walk = Walk::new(&rules);
+        let mut short_bytes = [0u8; 256];
+        let firsts = literal_pairs.as_ref().map(Bigrams::firsts);
+        for (b, kind) in short_bytes.iter_mut().enumerate() {
+            if is_anchor[b] {
+                *kind |= ANCHOR_BYTE;
+            }
+            if firsts.is_some_and(|f| f[b]) {
+                *kind |= PAIR_START;
+            }
+        }
         // Rules that look ahead (see `next_match_start`): matches start at anchor bytes (so
         // no validator looks at the region, and the region can start at the match), every
         // byte of a match is in the charset (a match never leaves its region, so each look
@@ -286,6 +303,7 @@ impl Detector {
             anchors: ByteSet::new(is_anchor),
             literals,
             literal_pairs,
+            short_bytes,
             ascii_escape: memmem::Finder::new(b"\\u00").into_owned(),
             env,
             fields: FieldKinds::none(),
@@ -356,11 +374,7 @@ impl Detector {
         // literal's first two bytes in one loop, cheaper than a search per group and set.
         let (mut anchored, mut paired) = (true, true);
         if bytes.len() <= SHORT_STRING {
-            anchored = bytes.iter().any(|&b| self.anchors.contains(b));
-            paired = self
-                .literal_pairs
-                .as_ref()
-                .is_none_or(|p| p.any_in(bytes, 0..bytes.len()));
+            (anchored, paired) = self.short_string_hits(bytes);
         }
         if anchored {
             scratch
@@ -496,6 +510,27 @@ impl Detector {
                 out[first..].sort_by_key(|m| (m.start, m.end, m.rule));
             }
         }
+    }
+
+    /// For a short string: whether it holds an anchor byte, and whether a literal anchor's
+    /// first two bytes occur in it (always, where a set has no pair table). One lookup per
+    /// byte (see `short_bytes`); the pair table is read only after a byte that can start one.
+    fn short_string_hits(&self, bytes: &[u8]) -> (bool, bool) {
+        let (mut anchored, mut paired) = (false, self.literal_pairs.is_none());
+        for (i, &b) in bytes.iter().enumerate() {
+            let kind = self.short_bytes[usize::from(b)];
+            if kind == 0 {
+                continue;
+            }
+            anchored |= kind & ANCHOR_BYTE != 0;
+            if kind & PAIR_START != 0 && !paired {
+                paired = match (&self.literal_pairs, bytes.get(i + 1)) {
+                    (Some(pairs), Some(&next)) => pairs.contains(b, next),
+                    _ => false,
+                };
+            }
+        }
+        (anchored, paired)
     }
 
     /// Context, then overlaps, for the candidates in `scratch`; appends the survivors to `out`.
@@ -1481,6 +1516,29 @@ mod tests {
             );
         }
         assert!(run(&d, "content").is_empty());
+    }
+
+    /// The one-loop check of short strings says what a search for anchor bytes and one for
+    /// literal pairs say, on strings of bytes that anchor, start pairs or end them.
+    #[test]
+    fn short_string_check_is_the_two_searches() {
+        let d = Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default());
+        let pairs = d.literal_pairs.as_ref().unwrap();
+        let alphabet = b"AKISpPaswdWD:/1@xeyJo- \xc3";
+        let mut next = xorshift(0x51f1_5eed);
+        for _ in 0..20_000 {
+            let len = next() % (SHORT_STRING + 1);
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| alphabet[next() % alphabet.len()])
+                .collect();
+            let want = (
+                bytes.iter().any(|&b| d.anchors.contains(b)),
+                pairs.any_in(&bytes, 0..bytes.len()),
+            );
+            assert_eq!(d.short_string_hits(&bytes), want, "{bytes:?}");
+        }
+        assert_eq!(d.short_string_hits(b"AK"), (false, true));
+        assert_eq!(d.short_string_hits(b"xA"), (false, false));
     }
 
     /// The counting table says what the byte tests say, for every byte.

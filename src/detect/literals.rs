@@ -42,9 +42,18 @@ impl Bigrams {
         (span.start..end).any(|i| self.contains(hay[i], hay[i + 1]))
     }
 
+    /// Per byte: whether a pair in the table starts with it.
+    pub fn firsts(&self) -> [bool; 256] {
+        let mut out = [false; 256];
+        for (a, row) in self.0.chunks_exact(4).enumerate() {
+            out[a] = row.iter().any(|&w| w != 0);
+        }
+        out
+    }
+
     /// Whether the pair `a b` is in the table.
     #[inline(always)]
-    fn contains(&self, a: u8, b: u8) -> bool {
+    pub fn contains(&self, a: u8, b: u8) -> bool {
         let k = usize::from(a) << 8 | usize::from(b);
         self.0[k / 64] >> (k % 64) & 1 == 1
     }
