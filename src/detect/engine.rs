@@ -734,12 +734,13 @@ impl Detector {
         let rule = &self.rules[r];
         let bytes = text.as_bytes();
         let region = &text[rs..re];
-        if !rule.region_contains.is_empty()
-            && !rule
-                .region_contains
-                .iter()
-                .any(|l| region.contains(l.as_str()))
-        {
+        // One byte (IPv4's `.`) is looked for on its own, without a substring searcher's
+        // set-up on every region.
+        let holds = |l: &String| match *l.as_bytes() {
+            [b] => region.as_bytes().contains(&b),
+            _ => region.contains(l.as_str()),
+        };
+        if !rule.region_contains.is_empty() && !rule.region_contains.iter().any(holds) {
             return;
         }
         // A validator that only accepts a match filling its region from the start (email, IP)
