@@ -860,13 +860,18 @@ impl Detector {
         let rule = &self.rules[r];
         let bytes = text.as_bytes();
         let mut end = me;
-        // The counts of the current cut: each shorter cut takes off what it drops.
-        let mut counts = Counts::of(rule, &bytes[ms..me]);
+        // The counts of the current cut, taken at the first cut (the whole match has the
+        // length, digits and separators every match has): each shorter cut takes off what it
+        // drops.
+        let mut counts: Option<Counts> = None;
         let rejects_glued = self.glue[r].rejected;
         for _ in 0..=MAX_CUTS {
             // Cuts only get shorter: once one cannot hold a match, none can.
-            if end - ms < rule.min_len || !counts.fit(rule) {
-                return None;
+            if end != me {
+                let counts = counts.get_or_insert_with(|| Counts::of(rule, &bytes[ms..end]));
+                if end - ms < rule.min_len || !counts.fit(rule) {
+                    return None;
+                }
             }
             // A cut glued to the rest of its token is rejected by the validator: it is ruled
             // out before the regex check.
@@ -890,7 +895,9 @@ impl Detector {
             let cut = (ms + 1..end)
                 .rev()
                 .find(|&c| is_word(bytes[c - 1]) && !is_word(bytes[c]))?;
-            counts.remove(rule, &bytes[cut..end]);
+            if let Some(counts) = &mut counts {
+                counts.remove(rule, &bytes[cut..end]);
+            }
             end = cut;
         }
         None

@@ -22,6 +22,7 @@ use std::ops::Range;
 /// True when a digit candidate is part of a longer token: `ORD-2019-915531`, `641-2024876-7871816`,
 /// the first groups of `4953 6400 4628 1275`, or digits right after a `+` that the candidate
 /// does not include (`ZIP+4 94105-1234`).
+#[inline]
 pub(crate) fn glued_to_token(text: &str, span: &Range<usize>, candidate: &str) -> bool {
     let b = text.as_bytes();
     let internal = |c: u8| candidate.as_bytes()[1..].contains(&c);
