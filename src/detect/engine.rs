@@ -866,10 +866,11 @@ impl Detector {
         let mut counts: Option<Counts> = None;
         let rejects_glued = self.glue[r].rejected;
         for _ in 0..=MAX_CUTS {
-            // Cuts only get shorter: once one cannot hold a match, none can.
+            // Cuts only get shorter: once one lacks the digits or separators of a match, all
+            // do. (None is shorter than a match: see the cut below.)
             if end != me {
                 let counts = counts.get_or_insert_with(|| Counts::of(rule, &bytes[ms..end]));
-                if end - ms < rule.min_len || !counts.fit(rule) {
+                if !counts.fit(rule) {
                     return None;
                 }
             }
@@ -891,8 +892,9 @@ impl Detector {
                     return Some(end);
                 }
             }
-            // The next shorter cut: a word byte followed by a non-word byte.
-            let cut = (ms + 1..end)
+            // The next shorter cut: a word byte followed by a non-word byte, leaving at least
+            // the shortest match (a shorter cut is rejected).
+            let cut = (ms + rule.min_len.max(1)..end)
                 .rev()
                 .find(|&c| is_word(bytes[c - 1]) && !is_word(bytes[c]))?;
             if let Some(counts) = &mut counts {
