@@ -127,15 +127,14 @@ fn dfa_find(
     start: Option<&[bool; 256]>,
     hay: &str,
 ) -> Option<Option<(usize, usize)>> {
-    use regex_automata::{dfa::Automaton, Anchored, Input};
+    use regex_automata::Input;
     let mut from = 0;
     if let Some(start) = start {
         let Some(q) = hay.bytes().position(|b| start[usize::from(b)]) else {
             return Some(None);
         };
-        let input = Input::new(hay).span(q..hay.len()).anchored(Anchored::Yes);
-        match dfa.forward().try_search_fwd(&input) {
-            Ok(Some(end)) => return Some(Some((q, end.offset()))),
+        match anchored_end(dfa.forward(), hay.as_bytes(), q) {
+            Ok(Some(end)) => return Some(Some((q, end))),
             Ok(None) => from = q + 1,
             Err(_) => return None,
         }
@@ -144,6 +143,46 @@ fn dfa_find(
         Ok(m) => Some(m.map(|m| (m.start(), m.end()))),
         Err(_) => None,
     }
+}
+
+/// Where the leftmost-first match that starts at `hay[q]` ends, if one does: what an anchored
+/// `try_search_fwd` from `q` reports, walking the DFA's table one byte at a time without that
+/// search's per-call set-up (regions are a few bytes long).
+///
+/// A DFA reports a match one byte late: being in a match state after the byte at `at` means a
+/// match ends at `at`; the end-of-input transition reports one ending at the end. The walk
+/// stops at a dead state (no longer match can follow) and gives up at a quit state, as the
+/// search does. Accelerated states are simply stepped through.
+fn anchored_end(
+    dfa: &regex_automata::dfa::dense::DFA<Vec<u32>>,
+    hay: &[u8],
+    q: usize,
+) -> Result<Option<usize>, regex_automata::MatchError> {
+    use regex_automata::{dfa::Automaton, Anchored, Input, MatchError};
+    let mut sid = match dfa.universal_start_state(Anchored::Yes) {
+        Some(sid) => sid,
+        None => {
+            let input = Input::new(hay).span(q..hay.len()).anchored(Anchored::Yes);
+            dfa.start_state_forward(&input)?
+        }
+    };
+    let mut end = None;
+    for (at, &b) in hay.iter().enumerate().skip(q) {
+        sid = dfa.next_state(sid, b);
+        if dfa.is_special_state(sid) {
+            if dfa.is_match_state(sid) {
+                end = Some(at);
+            } else if dfa.is_dead_state(sid) {
+                return Ok(end);
+            } else if dfa.is_quit_state(sid) {
+                return Err(MatchError::quit(b, at));
+            }
+        }
+    }
+    if dfa.is_match_state(dfa.next_eoi_state(sid)) {
+        end = Some(hay.len());
+    }
+    Ok(end)
 }
 
 /// Compiled rules plus the tables that drive the single anchor pass.
