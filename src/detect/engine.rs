@@ -1275,6 +1275,16 @@ impl Walk {
         let mut at = Counts::default();
         let mut e = s;
         loop {
+            // A run of bytes in the same charsets: only the counts and the anchors change, in
+            // a loop of its own that keeps them in registers.
+            while let Some(&b) = bytes.get(e) {
+                if self.class[usize::from(b)] & charsets != open {
+                    break;
+                }
+                anchored |= self.anchor[usize::from(b)] & active;
+                at.add(b);
+                e += 1;
+            }
             let b = bytes.get(e).copied();
             let class = b.map_or(0, |b| self.class[usize::from(b)] & charsets);
             if class != open {
