@@ -216,6 +216,11 @@ pub struct Detector {
     /// rules searched at their anchor bytes on their own (see [`Detector::run_rule`]), where
     /// each is two bytes or longer (a single byte is the anchor or a common separator).
     required: Vec<Option<LiteralSet>>,
+    /// Per rule: where each of its required literals is one byte (IPv6's `:`; a MAC
+    /// address's `-`, `.` or `:`), those bytes: a region without one is not searched. Not for
+    /// a rule whose anchor bytes are among them (every region holds one) or that declares
+    /// `region_contains` (checked instead).
+    required_bytes: Vec<Option<Box<[bool; 256]>>>,
     walk: Walk,
     /// Literal anchors: case-sensitive, ASCII-case-folding, then case-sensitive ones of rules
     /// with a literal shorter than three bytes.
@@ -318,8 +323,27 @@ impl Detector {
                     .flatten()
             })
             .collect();
+        let required_bytes = rules
+            .iter()
+            .map(|r| {
+                if r.required.is_empty()
+                    || r.required.iter().any(|l| l.len() != 1)
+                    || !r.region_contains.is_empty()
+                {
+                    return None;
+                }
+                let mut needed = Box::new([false; 256]);
+                for l in &r.required {
+                    needed[usize::from(l[0])] = true;
+                }
+                let anchored = (0..256).any(|b| r.anchor_bytes[b]);
+                let implied = anchored && (0..256).all(|b| !r.anchor_bytes[b] || needed[b]);
+                (!implied).then_some(needed)
+            })
+            .collect();
         Detector {
             required,
+            required_bytes,
             dfas: rules.iter().map(|_| std::sync::OnceLock::new()).collect(),
             searches: rules.iter().map(|_| Default::default()).collect(),
             contexts: rules.iter().map(|r| Context::new(&r.context)).collect(),
@@ -773,6 +797,13 @@ impl Detector {
         let rule = &self.rules[r];
         let bytes = text.as_bytes();
         let region = &text[rs..re];
+        // A region without any of the bytes one of which every match holds (IPv6's `:` in
+        // `10.0.19041.1`) holds no match.
+        if let Some(needed) = &self.required_bytes[r] {
+            if !bytes[rs..re].iter().any(|&b| needed[usize::from(b)]) {
+                return;
+            }
+        }
         // One byte (IPv4's `.`) is looked for on its own, without a substring searcher's
         // set-up on every region.
         let holds = |l: &String| match *l.as_bytes() {
@@ -1474,6 +1505,7 @@ mod tests {
             self.glue.fill(Glue::default());
             self.look_ahead.fill(false);
             self.required = self.rules.iter().map(|_| None).collect();
+            self.required_bytes = self.rules.iter().map(|_| None).collect();
             for r in &mut self.rules {
                 r.starts_at_anchor = false;
             }
