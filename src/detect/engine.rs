@@ -930,9 +930,9 @@ impl Detector {
         let rule = &self.rules[r];
         let bytes = text.as_bytes();
         let mut end = me;
-        // The counts of the current cut, taken at the first cut (the whole match has the
-        // length, digits and separators every match has): each shorter cut takes off what it
-        // drops.
+        // The counts of the current cut, taken at the first cut (the whole match is handed
+        // to the validator as it is: the regex matched it, and one with fewer digits than
+        // the validator takes is rejected there): each shorter cut takes off what it drops.
         let mut counts: Option<Counts> = None;
         let rejects_glued = self.glue[r].rejected;
         for _ in 0..=MAX_CUTS {
@@ -1571,6 +1571,31 @@ mod tests {
         let (mut scratch, mut out) = (Scratch::default(), Vec::new());
         d.detect(text, Some("note"), &mut scratch, &mut out);
         out
+    }
+
+    /// What the engine accepts has the length, digits and separators the rule's limits say
+    /// (the validator's fewest digits included: a phone number's length is at least 7).
+    #[test]
+    fn accepted_matches_meet_the_rules_limits() {
+        let d = Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default());
+        let phone = d.rules.iter().position(|r| r.id == "phone").unwrap();
+        assert!(d.rules[phone].min_len >= 7, "the validator's digits count");
+        let mut checked = 0;
+        for (r, rule) in d.rules.iter().enumerate() {
+            for ex in &rule.examples {
+                let text = ex.replace(['«', '»'], "");
+                for m in run(&d, &text).iter().filter(|m| m.rule == r) {
+                    let value = &text.as_bytes()[m.start..m.end];
+                    let count = |f: fn(&u8) -> bool| value.iter().filter(|b| f(b)).count();
+                    assert!(value.len() >= rule.min_len, "{}: {text}", rule.id);
+                    assert!(count(u8::is_ascii_digit) >= rule.min_digits, "{}", rule.id);
+                    let seps = count(|b| !b.is_ascii_alphanumeric());
+                    assert!(seps >= rule.min_seps, "{}: {text}", rule.id);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 80, "examples matched ({checked})");
     }
 
     /// Short strings skip the literal searches only when no literal can start in them: a

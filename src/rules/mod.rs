@@ -48,7 +48,8 @@ pub struct Rule {
     /// [`factors`]); empty when none are known.
     pub required: Vec<Vec<u8>>,
     /// The fewest bytes and ASCII digits a match can have (from the regex, and for digits
-    /// also the validator): shorter or digit-poorer regions are skipped without the regex.
+    /// also the validator, so the bytes are at least the digits and separators): shorter or
+    /// digit-poorer regions are skipped without the regex.
     pub min_len: usize,
     pub min_digits: usize,
     /// The fewest separators (bytes other than ASCII letters and digits) a match can have.
@@ -255,7 +256,8 @@ pub fn compile_spec(spec: RuleSpec, source: &str) -> Result<Rule> {
         .min_digits
         .max(validator.map_or(0, |v: Validator| v.min_digits()));
     Ok(Rule {
-        min_len: shape.min_len,
+        // Digits and separators are distinct bytes.
+        min_len: shape.min_len.max(min_digits + shape.min_seps),
         min_digits,
         min_seps: shape.min_seps,
         starts_at_anchor,
