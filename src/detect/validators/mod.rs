@@ -25,20 +25,25 @@ use std::ops::Range;
 #[inline]
 pub(crate) fn glued_to_token(text: &str, span: &Range<usize>, candidate: &str) -> bool {
     let b = text.as_bytes();
-    let internal = |c: u8| candidate.as_bytes()[1..].contains(&c);
-    let glued = |sep: u8, beyond: Option<&u8>| match sep {
-        b'-' | b'.' | b'/' => beyond.is_some_and(u8::is_ascii_alphanumeric),
-        b' ' => internal(b' ') && beyond.is_some_and(u8::is_ascii_digit),
-        _ => false,
+    if glued_before(b, span.start) {
+        return true;
+    }
+    // A space glues digit groups only to a candidate that is itself spaced (`4953 6400`).
+    let spaced = || {
+        candidate
+            .as_bytes()
+            .get(1..)
+            .is_some_and(|c| c.contains(&b' '))
     };
-    let before = span
-        .start
-        .checked_sub(1)
-        .map(|i| (b[i], i.checked_sub(1).and_then(|j| b.get(j))));
-    let after = b.get(span.end).map(|&c| (c, b.get(span.end + 1)));
-    glued_before(b, span.start)
-        || before.is_some_and(|(c, beyond)| c == b' ' && glued(c, beyond))
-        || after.is_some_and(|(c, beyond)| glued(c, beyond))
+    let (start, end) = (span.start, span.end);
+    if start >= 2 && b[start - 1] == b' ' && b[start - 2].is_ascii_digit() && spaced() {
+        return true;
+    }
+    match b.get(end) {
+        Some(b'-' | b'.' | b'/') => b.get(end + 1).is_some_and(u8::is_ascii_alphanumeric),
+        Some(b' ') => b.get(end + 1).is_some_and(u8::is_ascii_digit) && spaced(),
+        _ => false,
+    }
 }
 
 /// The half of [`glued_to_token`] that needs only the candidate's start: every candidate
@@ -203,6 +208,43 @@ impl Validator {
 mod tests {
     use super::*;
     use crate::rules::{check::parse_example, RuleSet};
+
+    /// `glued_to_token` against its definition, byte by byte, on every span of generated
+    /// texts of digits, letters and the bytes that glue.
+    #[test]
+    fn glued_to_token_is_its_definition() {
+        let mut next = crate::testing::xorshift(0x6c75_6564);
+        let alphabet = b"a1 -./+";
+        let (mut glued, mut free) = (0, 0);
+        for _ in 0..3_000 {
+            let len = 1 + next() % 9;
+            let text: String = (0..len)
+                .map(|_| char::from(alphabet[next() % alphabet.len()]))
+                .collect();
+            let b = text.as_bytes();
+            for start in 0..len {
+                for end in start + 1..=len {
+                    let spaced = text[start + 1..end].contains(' ');
+                    let at = |i: Option<usize>| i.and_then(|i| b.get(i).copied());
+                    let (b1, b2) = (at(start.checked_sub(1)), at(start.checked_sub(2)));
+                    let (a1, a2) = (at(Some(end)), at(Some(end + 1)));
+                    let sep = |c: Option<u8>| matches!(c, Some(b'-' | b'.' | b'/'));
+                    let alnum = |c: Option<u8>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+                    let digit = |c: Option<u8>| c.is_some_and(|c| c.is_ascii_digit());
+                    let want = b1 == Some(b'+')
+                        || (sep(b1) && alnum(b2))
+                        || (b1 == Some(b' ') && digit(b2) && spaced)
+                        || (sep(a1) && alnum(a2))
+                        || (a1 == Some(b' ') && digit(a2) && spaced);
+                    let got = glued_to_token(&text, &(start..end), &text[start..end]);
+                    assert_eq!(got, want, "{text:?} {start}..{end}");
+                    glued += usize::from(got);
+                    free += usize::from(!got);
+                }
+            }
+        }
+        assert!(glued > 1_000 && free > 1_000, "{glued} glued, {free} not");
+    }
 
     /// The engine rules out glued candidates before validating them where a validator
     /// [`rejects_glued`](Validator::rejects_glued): each such validator does reject every
