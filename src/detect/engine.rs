@@ -1214,6 +1214,9 @@ struct Walk {
     /// that indexing by a charset's bit needs no bounds check.
     charsets: [u64; 64],
     n_charsets: usize,
+    /// The bits of all walked rules, and of all charsets.
+    all_rules: u64,
+    all_charsets: u64,
     /// Per charset: the least of its rules' limits (a run short of them is searched by none).
     floors: [Limits; 64],
     /// Per byte: the charsets that hold it.
@@ -1230,6 +1233,8 @@ impl Walk {
             bit: vec![0; rules.len()],
             charsets: [0; 64],
             n_charsets: 0,
+            all_rules: 0,
+            all_charsets: 0,
             floors: [Limits::NONE; 64],
             class: [0; 256],
             anchor: [0; 256],
@@ -1255,6 +1260,8 @@ impl Walk {
                 }
             };
             walk.charsets[c] |= bit;
+            walk.all_rules |= bit;
+            walk.all_charsets |= 1 << c;
             walk.floors[c] = walk.floors[c].least(limits);
             for b in 0..256 {
                 if cs[b] {
@@ -1282,11 +1289,16 @@ impl Walk {
         starts: &mut [(usize, Counts)],
         mut region: impl FnMut(usize, usize, usize, Counts),
     ) -> usize {
-        let charsets = self.charsets[..self.n_charsets]
-            .iter()
-            .enumerate()
-            .filter(|(_, &rules)| rules & active != 0)
-            .fold(0u64, |m, (c, _)| m | 1 << c);
+        // The charsets of the active rules: all of them when every walked rule is active.
+        let charsets = if active == self.all_rules {
+            self.all_charsets
+        } else {
+            self.charsets[..self.n_charsets]
+                .iter()
+                .enumerate()
+                .filter(|(_, &rules)| rules & active != 0)
+                .fold(0u64, |m, (c, _)| m | 1 << c)
+        };
         debug_assert_ne!(
             self.class[usize::from(bytes[p])] & charsets,
             0,
