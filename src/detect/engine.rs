@@ -216,10 +216,11 @@ pub struct Detector {
     /// rules searched at their anchor bytes on their own (see [`Detector::run_rule`]), where
     /// each is two bytes or longer (a single byte is the anchor or a common separator).
     required: Vec<Option<LiteralSet>>,
-    /// Per rule: where each of its required literals is one byte (IPv6's `:`; a MAC
-    /// address's `-`, `.` or `:`), those bytes: a region without one is not searched. Not for
-    /// a rule whose anchor bytes are among them (every region holds one) or that declares
-    /// `region_contains` (checked instead).
+    /// Per rule: where each of its required literals is one byte (a UK NINO's last letter,
+    /// `A`–`D`; a date of birth's separators), those bytes: a region without one is not
+    /// searched. Not for a rule whose anchor bytes are among them (every region holds one) or
+    /// that declares `region_contains` (checked instead: IPv4, IPv6 and MAC addresses declare
+    /// their separators).
     required_bytes: Vec<Option<Box<[bool; 256]>>>,
     walk: Walk,
     /// Literal anchors: case-sensitive, ASCII-case-folding, then case-sensitive ones of rules
@@ -797,8 +798,8 @@ impl Detector {
         let rule = &self.rules[r];
         let bytes = text.as_bytes();
         let region = &text[rs..re];
-        // A region without any of the bytes one of which every match holds (IPv6's `:` in
-        // `10.0.19041.1`) holds no match.
+        // A region without any of the bytes one of which every match holds (a UK NINO's
+        // last letter) holds no match.
         if let Some(needed) = &self.required_bytes[r] {
             if !bytes[rs..re].iter().any(|&b| needed[usize::from(b)]) {
                 return;
@@ -1520,6 +1521,8 @@ mod tests {
             self.required_bytes = self.rules.iter().map(|_| None).collect();
             for r in &mut self.rules {
                 r.starts_at_anchor = false;
+                // No shortest length at all: every region, search position and cut is tried.
+                r.min_len = 0;
             }
             self
         }
