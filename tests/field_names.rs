@@ -49,6 +49,33 @@ fn jsonl_fields_named_like_personal_data() {
         .all(|f| f["value"] != "Lovelace" && f["value"] != "hunter22"));
 }
 
+/// Whether a record is read for its fields depends on its keys only: a key whose first
+/// letters are split by a separator (`api_key`) is found in a record with no digit or `@`,
+/// and prose that says `first name:` in a value does not make a field of it.
+#[test]
+fn listed_keys_are_found_in_records_without_anchors() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("keys.jsonl");
+    std::fs::write(
+        &path,
+        concat!(
+            "{\"api_key\": \"ZkJvQxLmPwRtYbNqHsVcXdFgJkLzAb\"}\n",
+            "{\"content\": \"my first name: Ada Lovelace\", \"role\": \"user\"}\n",
+            "{\"meta\": {\"Full-Name\" : \"Ada Lovelace\"}}\n",
+        ),
+    )
+    .unwrap();
+    let (report, code) = scan_json(&[path.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        located(&report),
+        vec![
+            row(1, "api_key", "secret"),
+            row(3, r#"meta["Full-Name"]"#, "person_name"),
+        ]
+    );
+}
+
 #[test]
 fn field_names_can_be_switched_off() {
     let (report, code) = scan_json(&["--no-field-names", &fixture("fields/customers.jsonl")]);

@@ -7,7 +7,6 @@
 //! Each kind has a value check, so that a `name` field holding a tool name (`get_weather`) or a
 //! placeholder (`N/A`, `<redacted>`) is not reported.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use std::collections::HashMap;
 
 /// The built-in table: field name (any spelling) → kind.
@@ -88,8 +87,6 @@ pub struct FieldKinds {
     /// configuration's, not an attacker's).
     names: HashMap<String, usize, Fnv>,
     kinds: Vec<String>,
-    /// Finds raw records that may hold one of the field names (any case).
-    prefilter: Option<AhoCorasick>,
     /// Per first byte of a listed loose name: bit `len.min(63)` for each length such a name
     /// has, so that most keys are ruled out before the table is looked up.
     shapes: Box<[u64; 256]>,
@@ -140,23 +137,6 @@ impl FieldKinds {
                 (n, i)
             })
             .collect();
-        // A raw record can only hold a listed field if it holds the first letters of its
-        // name in some case (`first_name`, `firstName` → `firs`).
-        let mut lits: Vec<String> = names
-            .keys()
-            .map(|n| n.chars().filter(|c| c.is_alphabetic()).take(4).collect())
-            .filter(|n: &String| !n.is_empty())
-            .collect();
-        lits.sort();
-        lits.dedup();
-        let prefilter = (!lits.is_empty())
-            .then(|| {
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .build(&lits)
-                    .ok()
-            })
-            .flatten();
         let mut shapes = Box::new([0u64; 256]);
         for n in names.keys() {
             shapes[usize::from(n.as_bytes()[0])] |= 1 << n.len().min(63);
@@ -164,7 +144,6 @@ impl FieldKinds {
         FieldKinds {
             names,
             kinds,
-            prefilter,
             shapes,
         }
     }
@@ -178,14 +157,38 @@ impl FieldKinds {
         &self.kinds
     }
 
-    /// Whether a raw record may hold one of the field names.
+    /// Whether a raw JSON record may have a listed field: whether one of its keys (a string
+    /// followed by `:`) has a listed loose name. Each `:` is looked at: when a quote ends what
+    /// comes before it (blanks aside), the bytes back to the quote before are the key. A key
+    /// with an escape in it (a backslash: the key may not be what its bytes spell) counts as
+    /// listed. Every key of a valid record is looked at; a `:` inside a string value is
+    /// either not after a quote or after an escaped one, so no key is missed.
     pub fn may_contain(&self, raw: &[u8]) -> bool {
-        self.prefilter.as_ref().is_some_and(|ac| ac.is_match(raw))
+        if self.names.is_empty() {
+            return false;
+        }
+        memchr::memchr_iter(b':', raw).any(|colon| {
+            let before = raw[..colon].trim_ascii_end();
+            let Some((&b'"', inner)) = before.split_last() else {
+                return false;
+            };
+            let Some(open) = memchr::memrchr(b'"', inner) else {
+                return false;
+            };
+            let key = &inner[open + 1..];
+            if key.contains(&b'\\') || inner[..open].last() == Some(&b'\\') {
+                return true;
+            }
+            match std::str::from_utf8(key) {
+                Ok(key) => self.listed(key).is_some(),
+                Err(_) => true,
+            }
+        })
     }
 
-    /// The kind index for a value in field `key`, and the span of `value` to report, when the
-    /// field name is listed and the value looks like that kind.
-    pub fn check(&self, key: &str, value: &str) -> Option<(usize, usize, usize)> {
+    /// The kind index of field `key` when its loose name is listed, and whether that name is
+    /// the bare `name`.
+    fn listed(&self, key: &str) -> Option<(usize, bool)> {
         if self.names.is_empty() {
             return None;
         }
@@ -215,6 +218,13 @@ impl FieldKinds {
             &owned
         };
         let &k = self.names.get(name)?;
+        Some((k, name == "name"))
+    }
+
+    /// The kind index for a value in field `key`, and the span of `value` to report, when the
+    /// field name is listed and the value looks like that kind.
+    pub fn check(&self, key: &str, value: &str) -> Option<(usize, usize, usize)> {
+        let (k, bare_name) = self.listed(key)?;
         let trimmed = value.trim();
         if trimmed.is_empty()
             || trimmed.len() > 512
@@ -227,7 +237,7 @@ impl FieldKinds {
         let ok = match self.kinds[k].as_str() {
             // A bare `name` is also what tools, models and files are called: only a full
             // name (two or more capitalised words) counts there.
-            "person_name" => person_name(trimmed, if name == "name" { 2 } else { 1 }),
+            "person_name" => person_name(trimmed, if bare_name { 2 } else { 1 }),
             "street_address" => trimmed.chars().any(char::is_alphabetic) && trimmed.contains(' '),
             "date_of_birth" => {
                 trimmed.len() <= 40 && trimmed.chars().filter(char::is_ascii_digit).count() >= 2
@@ -456,5 +466,82 @@ mod tests {
             f.check("surname", "  Lovelace ").map(|(_, s, e)| (s, e)),
             Some((2, 10))
         );
+    }
+
+    /// The keys of a parsed JSON value, at any depth.
+    fn keys_of(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    out.push(k.clone());
+                    keys_of(v, out);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| keys_of(v, out)),
+            _ => {}
+        }
+    }
+
+    /// A raw record may hold a listed field exactly when one of its keys is listed, in any
+    /// spelling (`api_key` too, whose first letters `apik` are not in it), whatever its
+    /// values say (`first`, `name:` in prose); a key with an escape counts as listed.
+    #[test]
+    fn raw_records_may_hold_a_listed_field_when_a_key_is_listed() {
+        let f = FieldKinds::default();
+        let keys = [
+            "api_key",
+            "API-KEY",
+            "apiKey",
+            "first_name",
+            "First Name",
+            "dob",
+            "e_mail",
+            "content",
+            "role",
+            "firstly",
+            "name_",
+            "names",
+            "ÉMAIL",
+            "api\\u005fkey",
+            "x\\\"y",
+            "a\\\\",
+        ];
+        let values = [
+            "the first name: Ada",
+            "street: 1 Main St",
+            "say \\\"dob\\\": no",
+            "12:30",
+            "\\\"api_key\\\":",
+            "",
+        ];
+        let mut next = crate::testing::xorshift(0x6b65_7973);
+        for _ in 0..20_000 {
+            let mut rec = String::from("{");
+            for i in 0..next() % 4 {
+                let key = keys[next() % keys.len()];
+                let value = values[next() % values.len()];
+                let blank = [" ", "", "\t", "\n "][next() % 4];
+                let inner = match next() % 3 {
+                    0 => format!("\"{value}\""),
+                    1 => format!("[\"{value}\", {{\"role\"{blank}: \"{value}\"}}]"),
+                    _ => format!("{{\"content\":\"{value}\"}}"),
+                };
+                let sep = if i > 0 { "," } else { "" };
+                rec.push_str(&format!("{sep}\"{key}\"{blank}:{blank}{inner}"));
+            }
+            rec.push('}');
+            let parsed: serde_json::Value = serde_json::from_str(&rec).expect(&rec);
+            let mut found = Vec::new();
+            keys_of(&parsed, &mut found);
+            let listed = found.iter().any(|k| f.listed(k).is_some());
+            let escaped_key = keys.iter().any(|k| k.contains('\\') && rec.contains(k));
+            let value_quote = rec.contains("\\\"");
+            if listed {
+                assert!(f.may_contain(rec.as_bytes()), "{rec}");
+            } else if !escaped_key && !value_quote {
+                assert!(!f.may_contain(rec.as_bytes()), "{rec}");
+            }
+        }
+        assert!(!FieldKinds::none().may_contain(br#"{"name": "Ada Lovelace"}"#));
     }
 }
