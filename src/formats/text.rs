@@ -68,6 +68,20 @@ pub fn scan_line(
     out: &mut ChunkResult,
 ) -> Option<usize> {
     scratch.new_record();
+    // Most lines are valid UTF-8: one SIMD check, one search, and no character counting.
+    if let Ok(text) = simdutf8::basic::from_utf8(line) {
+        matches.clear();
+        em.detector.detect(text, None, scratch, matches);
+        if !matches.is_empty() {
+            let loc = Location {
+                line: Some(line_no),
+                bytes: ByteMap::Direct(line_base),
+                ..Location::default()
+            };
+            em.emit(text, matches, &loc, path, out);
+        }
+        return None;
+    }
     let (mut seg_off, mut cp_base) = (0usize, 0u64);
     let mut first_invalid = None;
     for chunk in line.utf8_chunks() {
