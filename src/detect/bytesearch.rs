@@ -90,19 +90,13 @@ impl ByteSet {
         let Some((lo, len)) = self.blocks else {
             return self.find(hay, 0).is_some();
         };
-        let hit = |c: u8| {
-            (c.wrapping_sub(lo[0]) < len[0])
-                | (c.wrapping_sub(lo[1]) < len[1])
-                | (c.wrapping_sub(lo[2]) < len[2])
-                | (c.wrapping_sub(lo[3]) < len[3])
-        };
-        let mut blocks = hay.chunks_exact(BLOCK);
-        for block in &mut blocks {
-            if block.iter().fold(false, |acc, &c| acc | hit(c)) {
-                return true;
-            }
+        // As many compares per byte as there are ranges (the padding ones are empty).
+        match len.iter().filter(|&&n| n > 0).count() {
+            1 => any_in_ranges::<1>(hay, lo, len),
+            2 => any_in_ranges::<2>(hay, lo, len),
+            3 => any_in_ranges::<3>(hay, lo, len),
+            _ => any_in_ranges::<4>(hay, lo, len),
         }
-        blocks.remainder().iter().any(|&c| hit(c))
     }
 
     /// The first position at or after `from` whose byte is in the set.
@@ -127,6 +121,19 @@ impl ByteSet {
 
 /// Bytes a step of [`ByteSet::any_in`].
 const BLOCK: usize = 32;
+
+/// Whether a byte of `hay` is in one of the first `N` ranges (first byte, length).
+#[inline(always)]
+fn any_in_ranges<const N: usize>(hay: &[u8], lo: [u8; 4], len: [u8; 4]) -> bool {
+    let hit = |c: u8| (0..N).fold(false, |acc, k| acc | (c.wrapping_sub(lo[k]) < len[k]));
+    let mut blocks = hay.chunks_exact(BLOCK);
+    for block in &mut blocks {
+        if block.iter().fold(false, |acc, &c| acc | hit(c)) {
+            return true;
+        }
+    }
+    blocks.remainder().iter().any(|&c| hit(c))
+}
 
 /// The high bit of each byte of `x` in `lo..=hi` (`hi` < 128).
 #[inline(always)]
