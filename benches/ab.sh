@@ -6,7 +6,8 @@
 #
 # Scans SIZE_MIB (default 128) of the benchmark corpus (examples/gen_corpus.rs) with
 # `scan -q --threads 1 FILE --format jsonl -o /dev/null`, RUNS times each (default 5), and
-# checks that both binaries report the same number of findings. Build the old binary from a
+# checks that both binaries report the same number of findings. INPUT_FORMAT=text reads the
+# same lines as plain text (`--input-format text`). Build the old binary from a
 # worktree of the older commit (`git worktree add /tmp/old REV && cargo build --release
 # --manifest-path /tmp/old/Cargo.toml`).
 set -euo pipefail
@@ -17,9 +18,11 @@ source benches/corpus.sh
 file=$(corpus "$mib")
 bytes=$(stat -c %s "$file")
 cat "$file" >/dev/null # page cache
+as=()
+[[ -z ${INPUT_FORMAT:-} ]] || as=(--input-format "$INPUT_FORMAT")
 
 findings() {
-  "$1" scan -q --threads 1 "$file" --format jsonl -o - 2>/dev/null | wc -l || true
+  "$1" scan -q --threads 1 "$file" "${as[@]}" --format jsonl -o - 2>/dev/null | wc -l || true
 }
 fa=$(findings "$old")
 fb=$(findings "$new")
@@ -28,7 +31,7 @@ fb=$(findings "$new")
 secs() {
   local s e
   s=$(date +%s%N)
-  "$1" scan -q --threads 1 "$file" --format jsonl -o /dev/null >/dev/null 2>&1 || true
+  "$1" scan -q --threads 1 "$file" "${as[@]}" --format jsonl -o /dev/null >/dev/null 2>&1 || true
   e=$(date +%s%N)
   echo $(((e - s) / 1000))
 }
@@ -40,8 +43,8 @@ for ((i = 0; i < runs; i++)); do
   [[ -z $best_b || $b -lt $best_b ]] && best_b=$b
 done
 awk -v a="$best_a" -v b="$best_b" -v n="$bytes" -v f="$fa" -v r="$runs" \
-  -v old="$old" -v new="$new" 'BEGIN {
-  printf "%.1f MB of chat JSONL, %d findings each, best of %d interleaved runs, 1 thread\n", n / 1e6, f, r
+  -v old="$old" -v new="$new" -v as="${INPUT_FORMAT:-jsonl}" 'BEGIN {
+  printf "%.1f MB of chat JSONL read as " as ", %d findings each, best of %d interleaved runs, 1 thread\n", n / 1e6, f, r
   printf "%-40s %8.3f s %8.1f MB/s\n", old, a / 1e6, n / a
   printf "%-40s %8.3f s %8.1f MB/s\n", new, b / 1e6, n / b
   printf "new vs old: %.2fx\n", a / b

@@ -9,7 +9,8 @@
 # and prints (count(8 MiB) - count(2 MiB)) / (bytes(8 MiB) - bytes(2 MiB)): start-up (compiling
 # the rules and the phone metadata) cancels out. With no argument it measures
 # target/release/piiscan; give several binaries (say, one built from an older commit) to
-# compare them in one run. Needs valgrind (`apt-get install valgrind`).
+# compare them in one run. INPUT_FORMAT=text (or parquet) passes `--input-format text`: the
+# same lines read as plain text (a prompt log). Needs valgrind (`apt-get install valgrind`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,11 +27,13 @@ large=$(corpus 8)
 count() {
   local n
   n=$({ valgrind --tool=callgrind --callgrind-out-file=/dev/null "$1" scan -q --threads 1 "$2" \
-    --format jsonl -o /dev/null 2>&1 || true; } | awk '/Collected/ {print $4}')
+    "${as[@]}" --format jsonl -o /dev/null 2>&1 || true; } | awk '/Collected/ {print $4}')
   [[ -n $n ]] || { echo "callgrind gave no count for $1 on $2" >&2; exit 1; }
   echo "$n"
 }
 
+as=()
+[[ -z ${INPUT_FORMAT:-} ]] || as=(--input-format "$INPUT_FORMAT")
 bins=("$@")
 [[ ${#bins[@]} -gt 0 ]] || bins=(target/release/piiscan)
 bytes=$(($(stat -c %s "$large") - $(stat -c %s "$small")))
