@@ -158,11 +158,12 @@ impl FieldKinds {
     }
 
     /// Whether a raw JSON record may have a listed field: whether one of its keys (a string
-    /// followed by `:`) has a listed loose name. Each `:` is looked at: when a quote ends what
-    /// comes before it (blanks aside), the bytes back to the quote before are the key. A key
-    /// with an escape in it (a backslash: the key may not be what its bytes spell) counts as
-    /// listed. Every key of a valid record is looked at; a `:` inside a string value is
-    /// either not after a quote or after an escaped one, so no key is missed.
+    /// followed by `:`) has a listed loose name. Every `:` is looked at. In valid JSON, one
+    /// that follows a closing quote (blanks aside) follows a key: a quote inside a string is
+    /// escaped, after an odd number of backslashes, so a `:` after one (JSON written into a
+    /// string value: `"{\"city\": \"Paris\"}"`) is passed over. The key is the bytes back to
+    /// the quote before; one with an escape in it (a backslash: the key may not be what its
+    /// bytes spell) counts as listed.
     pub fn may_contain(&self, raw: &[u8]) -> bool {
         if self.names.is_empty() {
             return false;
@@ -172,6 +173,9 @@ impl FieldKinds {
             let Some((&b'"', inner)) = before.split_last() else {
                 return false;
             };
+            if inner.iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1 {
+                return false;
+            }
             let Some(open) = memchr::memrchr(b'"', inner) else {
                 return false;
             };
@@ -484,7 +488,8 @@ mod tests {
 
     /// A raw record may hold a listed field exactly when one of its keys is listed, in any
     /// spelling (`api_key` too, whose first letters `apik` are not in it), whatever its
-    /// values say (`first`, `name:` in prose); a key with an escape counts as listed.
+    /// values say (`first`, `name:` in prose, JSON written into a string); a key with an
+    /// escape counts as listed.
     #[test]
     fn raw_records_may_hold_a_listed_field_when_a_key_is_listed() {
         let f = FieldKinds::default();
@@ -512,6 +517,9 @@ mod tests {
             "say \\\"dob\\\": no",
             "12:30",
             "\\\"api_key\\\":",
+            "{\\\"first_name\\\" : \\\"Ada\\\"}",
+            "ends in a backslash \\\\",
+            "\\\\\\\"dob\\\\\\\":",
             "",
         ];
         let mut next = crate::testing::xorshift(0x6b65_7973);
@@ -534,13 +542,13 @@ mod tests {
             let mut found = Vec::new();
             keys_of(&parsed, &mut found);
             let listed = found.iter().any(|k| f.listed(k).is_some());
+            // Exact but for keys with an escape, which count as listed.
             let escaped_key = keys.iter().any(|k| k.contains('\\') && rec.contains(k));
-            let value_quote = rec.contains("\\\"");
-            if listed {
-                assert!(f.may_contain(rec.as_bytes()), "{rec}");
-            } else if !escaped_key && !value_quote {
-                assert!(!f.may_contain(rec.as_bytes()), "{rec}");
-            }
+            assert_eq!(
+                f.may_contain(rec.as_bytes()),
+                listed || escaped_key,
+                "{rec}"
+            );
         }
         assert!(!FieldKinds::none().may_contain(br#"{"name": "Ada Lovelace"}"#));
     }
