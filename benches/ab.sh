@@ -19,7 +19,11 @@ file=$(corpus "$mib")
 bytes=$(stat -c %s "$file")
 cat "$file" >/dev/null # page cache
 as=()
-[[ -z ${INPUT_FORMAT:-} ]] || as=(--input-format "$INPUT_FORMAT")
+case ${INPUT_FORMAT:-} in
+  "") ;;
+  jsonl | text) as=(--input-format "$INPUT_FORMAT") ;;
+  *) echo "INPUT_FORMAT is jsonl or text (the corpus is JSON Lines)" >&2; exit 2 ;;
+esac
 
 findings() {
   "$1" scan -q --threads 1 "$file" "${as[@]}" --format jsonl -o - 2>/dev/null | wc -l || true
@@ -27,6 +31,7 @@ findings() {
 fa=$(findings "$old")
 fb=$(findings "$new")
 [[ $fa == "$fb" ]] || { echo "findings differ: $fa (old) vs $fb (new)" >&2; exit 1; }
+[[ $fa -gt 0 ]] || { echo "no findings: did the scan fail?" >&2; exit 1; }
 
 secs() {
   local s e
@@ -44,7 +49,7 @@ for ((i = 0; i < runs; i++)); do
 done
 awk -v a="$best_a" -v b="$best_b" -v n="$bytes" -v f="$fa" -v r="$runs" \
   -v old="$old" -v new="$new" -v as="${INPUT_FORMAT:-jsonl}" 'BEGIN {
-  printf "%.1f MB of chat JSONL read as " as ", %d findings each, best of %d interleaved runs, 1 thread\n", n / 1e6, f, r
+  printf "%.1f MB of chat JSONL read as %s, %d findings each, best of %d interleaved runs, 1 thread\n", n / 1e6, as, f, r
   printf "%-40s %8.3f s %8.1f MB/s\n", old, a / 1e6, n / a
   printf "%-40s %8.3f s %8.1f MB/s\n", new, b / 1e6, n / b
   printf "new vs old: %.2fx\n", a / b

@@ -9,8 +9,8 @@
 # and prints (count(8 MiB) - count(2 MiB)) / (bytes(8 MiB) - bytes(2 MiB)): start-up (compiling
 # the rules and the phone metadata) cancels out. With no argument it measures
 # target/release/piiscan; give several binaries (say, one built from an older commit) to
-# compare them in one run. INPUT_FORMAT=text (or parquet) passes `--input-format text`: the
-# same lines read as plain text (a prompt log). Needs valgrind (`apt-get install valgrind`).
+# compare them in one run. INPUT_FORMAT=text passes `--input-format text`: the same lines
+# read as plain text (a prompt log). Needs valgrind (`apt-get install valgrind`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,7 +33,11 @@ count() {
 }
 
 as=()
-[[ -z ${INPUT_FORMAT:-} ]] || as=(--input-format "$INPUT_FORMAT")
+case ${INPUT_FORMAT:-} in
+  "") ;;
+  jsonl | text) as=(--input-format "$INPUT_FORMAT") ;;
+  *) echo "INPUT_FORMAT is jsonl or text (the corpus is JSON Lines)" >&2; exit 2 ;;
+esac
 bins=("$@")
 [[ ${#bins[@]} -gt 0 ]] || bins=(target/release/piiscan)
 bytes=$(($(stat -c %s "$large") - $(stat -c %s "$small")))
