@@ -181,15 +181,10 @@ fn find_words(hay: &[u8], mask: impl Fn(u64) -> u64) -> Option<usize> {
     (m != 0).then(|| i + (m.trailing_zeros() / 8) as usize)
 }
 
-/// Whether `hay` holds a control byte (below 0x20), [`BLOCK`] bytes a step (vector code).
+/// Whether `hay` holds a control byte (below 0x20): the range `0x00..0x20`, searched as
+/// [`ByteSet::any_in`] searches ranges.
 pub fn has_control(hay: &[u8]) -> bool {
-    let mut blocks = hay.chunks_exact(BLOCK);
-    for block in &mut blocks {
-        if block.iter().fold(false, |acc, &c| acc | (c < 0x20)) {
-            return true;
-        }
-    }
-    blocks.remainder().iter().any(|&c| c < 0x20)
+    any_in_ranges::<1>(hay, [0; 4], [0x20, 0, 0, 0])
 }
 
 /// The first position at or after `from` holding `"`, `\` or a control byte (below 0x20):

@@ -68,18 +68,24 @@ pub fn scan_line(
     out: &mut ChunkResult,
 ) -> Option<usize> {
     scratch.new_record();
-    // Most lines are valid UTF-8: one SIMD check, one search, and no character counting.
-    if let Ok(text) = simdutf8::basic::from_utf8(line) {
+    // Searches a valid part of the line that starts at file byte `byte_base` and character
+    // `cp_base` of the line.
+    let mut search = |valid: &str, byte_base: u64, cp_base: u64| {
         matches.clear();
-        em.detector.detect(text, None, scratch, matches);
+        em.detector.detect(valid, None, scratch, matches);
         if !matches.is_empty() {
             let loc = Location {
                 line: Some(line_no),
-                bytes: ByteMap::Direct(line_base),
+                cp_base,
+                bytes: ByteMap::Direct(byte_base),
                 ..Location::default()
             };
-            em.emit(text, matches, &loc, path, out);
+            em.emit(valid, matches, &loc, path, out);
         }
+    };
+    // Most lines are valid UTF-8: one SIMD check, one search, and no character counting.
+    if let Ok(text) = simdutf8::basic::from_utf8(line) {
+        search(text, line_base, 0);
         return None;
     }
     let (mut seg_off, mut cp_base) = (0usize, 0u64);
@@ -89,17 +95,7 @@ pub fn scan_line(
             first_invalid = Some(seg_off + chunk.valid().len());
         }
         let valid = chunk.valid();
-        matches.clear();
-        em.detector.detect(valid, None, scratch, matches);
-        if !matches.is_empty() {
-            let loc = Location {
-                line: Some(line_no),
-                cp_base,
-                bytes: ByteMap::Direct(line_base + seg_off as u64),
-                ..Location::default()
-            };
-            em.emit(valid, matches, &loc, path, out);
-        }
+        search(valid, line_base + seg_off as u64, cp_base);
         cp_base += count_chars(valid.as_bytes()) + u64::from(!chunk.invalid().is_empty());
         seg_off += valid.len() + chunk.invalid().len();
     }
