@@ -15,15 +15,10 @@ cd "$(dirname "$0")/.."
 [[ $# -ge 2 ]] || { echo "usage: bash benches/ab.sh OLD_BINARY NEW_BINARY [SIZE_MIB] [RUNS]" >&2; exit 2; }
 old=$1 new=$2 mib=${3:-128} runs=${4:-5}
 source benches/corpus.sh
+input_format_args
 file=$(corpus "$mib")
 bytes=$(stat -c %s "$file")
 cat "$file" >/dev/null # page cache
-as=()
-case ${INPUT_FORMAT:-} in
-  "") ;;
-  jsonl | text) as=(--input-format "$INPUT_FORMAT") ;;
-  *) echo "INPUT_FORMAT is jsonl or text (the corpus is JSON Lines)" >&2; exit 2 ;;
-esac
 
 findings() {
   "$1" scan -q --threads 1 "$file" "${as[@]}" --format jsonl -o - 2>/dev/null | wc -l || true

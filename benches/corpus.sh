@@ -12,3 +12,15 @@ corpus() {
   fi
   echo "$file"
 }
+
+# `input_format_args` sets the array `as` to the scan's `--input-format` option from
+# INPUT_FORMAT (empty: the format of the file's extension; `jsonl` or `text`: the corpus's
+# lines read as that format), and stops the script on any other value.
+input_format_args() {
+  as=()
+  case ${INPUT_FORMAT:-} in
+    "") ;;
+    jsonl | text) as=(--input-format "$INPUT_FORMAT") ;;
+    *) echo "INPUT_FORMAT is jsonl or text (the corpus is JSON Lines)" >&2; exit 2 ;;
+  esac
+}

@@ -20,6 +20,7 @@ if ! command -v valgrind >/dev/null; then
 fi
 cargo build --release --quiet --bin piiscan
 source benches/corpus.sh
+input_format_args
 small=$(corpus 2)
 large=$(corpus 8)
 
@@ -32,12 +33,6 @@ count() {
   echo "$n"
 }
 
-as=()
-case ${INPUT_FORMAT:-} in
-  "") ;;
-  jsonl | text) as=(--input-format "$INPUT_FORMAT") ;;
-  *) echo "INPUT_FORMAT is jsonl or text (the corpus is JSON Lines)" >&2; exit 2 ;;
-esac
 bins=("$@")
 [[ ${#bins[@]} -gt 0 ]] || bins=(target/release/piiscan)
 bytes=$(($(stat -c %s "$large") - $(stat -c %s "$small")))
