@@ -1,16 +1,59 @@
-//! libphonenumber's metadata (from the `phonenumber` crate), compiled once per region into
-//! plain regexes, and the parts of libphonenumber's parsing we need: national-prefix stripping
-//! (with transform rules), validity (general pattern, possible lengths, number types) and the
-//! formatting rule that says whether the national prefix must be written.
+//! libphonenumber's metadata, compiled once per region into plain regexes, and the parts of
+//! libphonenumber's parsing we need: national-prefix stripping (with transform rules), validity
+//! (general pattern, possible lengths, number types) and the formatting rule that says whether
+//! the national prefix must be written.
 //!
-//! The crate's own parser keeps its regexes in a small LRU cache behind one global mutex, which
-//! made phone validation both slow and serial; these tables are built lazily per region and are
-//! read without locks.
+//! The metadata is a snapshot of the `phonenumber` crate's database (`phone_metadata.json`,
+//! the fields read here, one region per line; a test checks it against the crate, which is
+//! only a dev-dependency). Loading the crate's database parsed every one of its patterns
+//! (about 600 million instructions, some 50 ms, on every run); the snapshot loads in about
+//! 1 ms, and a region's patterns are compiled on its first use. The crate's own parser also
+//! kept its regexes in a small LRU cache behind one global mutex, which made phone validation
+//! slow and serial; these tables are read without locks.
 
-use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
 use regex::{Regex, RegexBuilder};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{LazyLock, OnceLock};
+
+/// The snapshot: one [`MetaEntry`] per line, in the crate's database order.
+const SNAPSHOT: &str = include_str!("phone_metadata.json");
+
+/// One region's metadata, as far as validation reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct MetaEntry {
+    /// ISO 3166 code (`GB`; `001` for non-geographic entities).
+    id: String,
+    code: u16,
+    /// Whether it is the main region of its country code (US for +1).
+    main: bool,
+    national_prefix: Option<String>,
+    prefix_for_parsing: Option<String>,
+    transform: Option<String>,
+    leading_digits: Option<String>,
+    general: DescEntry,
+    /// The number types with a descriptor: premium rate, toll free, shared cost, VoIP,
+    /// personal number, pager, UAN, voicemail, fixed line, mobile (in this order).
+    types: Vec<DescEntry>,
+    formats: Vec<FormatEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct DescEntry {
+    /// The national number pattern, as the metadata writes it (verbose: with whitespace).
+    pattern: String,
+    /// Possible lengths of a national significant number (empty: not given).
+    lengths: Vec<u16>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct FormatEntry {
+    pattern: String,
+    /// The last (most precise) leading-digits pattern.
+    leading: Option<String>,
+    /// Whether the national format includes the national prefix.
+    prefix_required: bool,
+}
 
 /// Compiles a metadata pattern. The metadata keeps the XML's whitespace inside patterns, so,
 /// like the crate, patterns are compiled in verbose mode (`(?x)`). They match ASCII digit
@@ -29,12 +72,12 @@ struct Desc {
 }
 
 impl Desc {
-    fn new(d: &Descriptor, fallback_lengths: &[u16]) -> Option<Desc> {
-        let re = compile(&format!("^(?:{})$", d.national_number().as_str()))?;
-        let lengths = if d.possible_length().is_empty() {
+    fn new(d: &DescEntry, fallback_lengths: &[u16]) -> Option<Desc> {
+        let re = compile(&format!("^(?:{})$", d.pattern))?;
+        let lengths = if d.lengths.is_empty() {
             fallback_lengths.to_vec()
         } else {
-            d.possible_length().to_vec()
+            d.lengths.clone()
         };
         Some(Desc { re, lengths })
     }
@@ -72,54 +115,38 @@ fn anchored_start(src: &str) -> Option<Regex> {
 }
 
 impl Region {
-    fn compile(meta: &Metadata) -> Option<Region> {
-        let d = meta.descriptors();
-        let general = Desc::new(d.general(), &[])?;
+    fn compile(meta: &MetaEntry) -> Option<Region> {
+        let general = Desc::new(&meta.general, &[])?;
         let fallback = general.lengths.clone();
-        let types: Vec<Desc> = [
-            d.premium_rate(),
-            d.toll_free(),
-            d.shared_cost(),
-            d.voip(),
-            d.personal_number(),
-            d.pager(),
-            d.uan(),
-            d.voicemail(),
-            d.fixed_line(),
-            d.mobile(),
-        ]
-        .into_iter()
-        .flatten()
-        .filter_map(|d| Desc::new(d, &fallback))
-        .collect();
+        let types: Vec<Desc> = meta
+            .types
+            .iter()
+            .filter_map(|d| Desc::new(d, &fallback))
+            .collect();
         let formats = meta
-            .formats()
+            .formats
             .iter()
             .filter_map(|f| {
                 Some(FormatRule {
-                    pattern: compile(&format!("^(?:{})$", f.pattern().as_str()))?,
-                    leading: match f.leading_digits().last() {
-                        Some(l) => Some(anchored_start(l.as_str())?),
+                    pattern: compile(&format!("^(?:{})$", f.pattern))?,
+                    leading: match &f.leading {
+                        Some(l) => Some(anchored_start(l)?),
                         None => None,
                     },
-                    prefix_required: !f.is_national_prefix_optional()
-                        && f.national_prefix().is_some_and(|r| r.contains("$NP")),
+                    prefix_required: f.prefix_required,
                 })
             })
             .collect();
-        let national_prefix = meta
-            .national_prefix()
-            .filter(|p| !p.is_empty())
-            .map(str::to_string);
+        let national_prefix = meta.national_prefix.clone().filter(|p| !p.is_empty());
         // The most digits national-prefix stripping can remove: the longest match of the
         // parsing pattern, or the prefix itself.
-        let strip = match meta.national_prefix_for_parsing() {
+        let strip = match &meta.prefix_for_parsing {
             Some(r) => regex_syntax::ParserBuilder::new()
                 .ignore_whitespace(true)
                 .unicode(false)
                 .utf8(false)
                 .build()
-                .parse(r.as_str())
+                .parse(r)
                 .ok()
                 .and_then(|h| h.properties().maximum_len()),
             None => Some(national_prefix.as_ref().map_or(0, String::len)),
@@ -143,19 +170,15 @@ impl Region {
             _ => (0, None),
         };
         Some(Region {
-            code: meta.country_code(),
+            code: meta.code,
             digit_counts,
             general,
             types,
             national_prefix,
-            prefix_for_parsing: meta
-                .national_prefix_for_parsing()
-                .and_then(|r| anchored_start(r.as_str())),
-            transform: meta.national_prefix_transform_rule().map(str::to_string),
+            prefix_for_parsing: meta.prefix_for_parsing.as_deref().and_then(anchored_start),
+            transform: meta.transform.clone(),
             formats,
-            leading_digits: meta
-                .leading_digits()
-                .and_then(|r| anchored_start(r.as_str())),
+            leading_digits: meta.leading_digits.as_deref().and_then(anchored_start),
         })
     }
 
@@ -229,23 +252,33 @@ impl Region {
 }
 
 struct Table {
-    metas: Vec<&'static Metadata>,
+    metas: Vec<MetaEntry>,
     compiled: Vec<OnceLock<Option<Region>>>,
     by_id: HashMap<String, usize>,
     by_code: HashMap<u16, Vec<usize>>,
 }
 
+/// The snapshot's regions, one per line.
+fn snapshot() -> Result<Vec<MetaEntry>, serde_json::Error> {
+    SNAPSHOT
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(serde_json::from_str)
+        .collect()
+}
+
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
-    let metas: Vec<&'static Metadata> = DATABASE.iter().collect();
+    // Built into the binary and checked by a test against the crate: not input.
+    let metas = snapshot().expect("the built-in phone metadata parses");
     let mut by_id = HashMap::new();
     let mut by_code: HashMap<u16, Vec<usize>> = HashMap::new();
     for (i, m) in metas.iter().enumerate() {
-        by_id.entry(m.id().to_string()).or_insert(i);
-        by_code.entry(m.country_code()).or_default().push(i);
+        by_id.entry(m.id.clone()).or_insert(i);
+        by_code.entry(m.code).or_default().push(i);
     }
     // The main country for a shared code (US for +1, GB for +44) is tried first.
     for list in by_code.values_mut() {
-        list.sort_by_key(|&i| !metas[i].is_main_country_for_code());
+        list.sort_by_key(|&i| !metas[i].main);
     }
     Table {
         compiled: metas.iter().map(|_| OnceLock::new()).collect(),
@@ -258,7 +291,7 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
 fn region(i: usize) -> Option<&'static Region> {
     let t = &*TABLE;
     t.compiled[i]
-        .get_or_init(|| Region::compile(t.metas[i]))
+        .get_or_init(|| Region::compile(&t.metas[i]))
         .as_ref()
 }
 
@@ -270,7 +303,7 @@ pub fn region_index(id: &str) -> Option<usize> {
 /// Regions sharing the country code of region `idx` (NANP for US, GG/JE/IM for GB), main
 /// country first.
 pub fn siblings(idx: usize) -> Vec<usize> {
-    let code = TABLE.metas[idx].country_code();
+    let code = TABLE.metas[idx].code;
     TABLE.by_code.get(&code).cloned().unwrap_or_default()
 }
 
@@ -342,6 +375,89 @@ pub fn valid_international(digits: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The snapshot's entries, made from the `phonenumber` crate's database.
+    fn from_the_crate() -> Vec<MetaEntry> {
+        use phonenumber::metadata::{Descriptor, DATABASE};
+        let desc = |d: &Descriptor| DescEntry {
+            pattern: d.national_number().as_str().to_string(),
+            lengths: d.possible_length().to_vec(),
+        };
+        DATABASE
+            .iter()
+            .map(|m| {
+                let d = m.descriptors();
+                MetaEntry {
+                    id: m.id().to_string(),
+                    code: m.country_code(),
+                    main: m.is_main_country_for_code(),
+                    national_prefix: m.national_prefix().map(str::to_string),
+                    prefix_for_parsing: m
+                        .national_prefix_for_parsing()
+                        .map(|r| r.as_str().to_string()),
+                    transform: m.national_prefix_transform_rule().map(str::to_string),
+                    leading_digits: m.leading_digits().map(|r| r.as_str().to_string()),
+                    general: desc(d.general()),
+                    types: [
+                        d.premium_rate(),
+                        d.toll_free(),
+                        d.shared_cost(),
+                        d.voip(),
+                        d.personal_number(),
+                        d.pager(),
+                        d.uan(),
+                        d.voicemail(),
+                        d.fixed_line(),
+                        d.mobile(),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .map(desc)
+                    .collect(),
+                    formats: m
+                        .formats()
+                        .iter()
+                        .map(|f| FormatEntry {
+                            pattern: f.pattern().as_str().to_string(),
+                            leading: f.leading_digits().last().map(|l| l.as_str().to_string()),
+                            prefix_required: !f.is_national_prefix_optional()
+                                && f.national_prefix().is_some_and(|r| r.contains("$NP")),
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// The built-in snapshot is the crate's metadata, field for field and in the crate's
+    /// order. After upgrading the crate, rewrite it with
+    /// `PIISCAN_WRITE_PHONE_METADATA=1 cargo test --lib phone_meta`.
+    #[test]
+    fn snapshot_is_the_crates_metadata() {
+        let want = from_the_crate();
+        if std::env::var_os("PIISCAN_WRITE_PHONE_METADATA").is_some() {
+            let mut text = String::new();
+            for m in &want {
+                text.push_str(&serde_json::to_string(m).unwrap());
+                text.push('\n');
+            }
+            let path = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/src/detect/validators/phone_metadata.json"
+            );
+            std::fs::write(path, text).unwrap();
+            return;
+        }
+        let have = snapshot().unwrap();
+        assert_eq!(have.len(), want.len(), "regions");
+        for (h, w) in have.iter().zip(&want) {
+            assert_eq!(
+                h, w,
+                "{}: the snapshot is not the crate's: rewrite it",
+                w.id
+            );
+        }
+    }
 
     fn nat(region: &str, digits: &str) -> Option<String> {
         valid_national(region_index(region).unwrap(), digits, &[])
