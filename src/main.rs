@@ -322,7 +322,6 @@ fn detection_options(d: &DetectionArgs, paths: Vec<PathBuf>) -> Result<(ScanOpti
         paths,
         input_format,
         threads: d.threads,
-        rules,
         env: ValidationEnv { phone_regions },
         fields,
         allow,
@@ -330,7 +329,7 @@ fn detection_options(d: &DetectionArgs, paths: Vec<PathBuf>) -> Result<(ScanOpti
         min_confidence,
         thresholds: config.thresholds.clone(),
         progress: !d.quiet && std::io::stderr().is_terminal(),
-        ..ScanOptions::new(Vec::new())?
+        ..ScanOptions::with_rules(Vec::new(), rules)
     };
     Ok((opts, config))
 }

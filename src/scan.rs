@@ -55,12 +55,18 @@ impl ScanOptions {
     /// The defaults of `piiscan scan PATHS`: built-in rules, field names and placeholders,
     /// default phone regions, an unkeyed fingerprint, masked values, one thread per core.
     pub fn new(paths: Vec<PathBuf>) -> crate::error::Result<Self> {
-        Ok(ScanOptions {
+        Ok(Self::with_rules(paths, RuleSet::builtin()?))
+    }
+
+    /// The same defaults with `rules` (compiling rules is most of a small scan's start-up: a
+    /// caller with its own set does not compile the built-in one as well).
+    pub fn with_rules(paths: Vec<PathBuf>, rules: RuleSet) -> Self {
+        ScanOptions {
             paths,
             input_format: None,
             threads: 0,
             chunk_size: DEFAULT_CHUNK_SIZE,
-            rules: RuleSet::builtin()?,
+            rules,
             env: ValidationEnv::default(),
             fields: FieldKinds::default(),
             allow: AllowList::placeholders(),
@@ -70,7 +76,7 @@ impl ScanOptions {
             thresholds: Default::default(),
             scan_binary: false,
             progress: false,
-        })
+        }
     }
 }
 
