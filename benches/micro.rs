@@ -195,13 +195,16 @@ fn scan_format(bencher: Bencher, format: &str) {
 }
 
 /// Shapes that are slow by nature, kept here so a change that makes them quadratic shows:
-/// an embedding written as text (space-separated digits: every group is a phone candidate),
+/// space-separated digits (token ids written as text: every group is a phone candidate), an
+/// embedding written as text (decimals, all in a phone number's charset: each value's start
+/// is ruled out as a phone number's),
 /// a long run of `a-` before an `@` (one email candidate region), and many numbers before
 /// the one street address at the end of a long line (every house-number anchor looks ahead),
 /// and many house numbers before the only street-type word of a line (each anchor asks where
 /// the next required literal is).
 #[divan::bench(args = [
     "digit_vector",
+    "float_vector",
     "long_email_region",
     "numbers_before_address",
     "numbers_before_street_word",
@@ -211,6 +214,15 @@ fn hostile(bencher: Bencher, shape: &str) {
     let line: String = match shape {
         "digit_vector" => (0..512)
             .map(|_| (r.next() % 10).to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+        // An embedding written as text: every value is in a phone number's charset.
+        "float_vector" => (0..256)
+            .map(|_| {
+                let v = r.next() % 40_000;
+                let sign = if v % 2 == 0 { "-" } else { "" };
+                format!("{sign}{}.{:04}", v / 20_000, v % 10_000)
+            })
             .collect::<Vec<_>>()
             .join(" "),
         "numbers_before_address" => format!("{}ship to 42 Main Street", "12 x 3-4 ".repeat(500)),

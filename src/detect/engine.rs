@@ -823,6 +823,12 @@ impl Detector {
         // (see `next_viable_start`): `-2024876` in `641-2024876-7871816`, digits inside
         // `e58178b`.
         let viable = rule.first_bytes.as_deref().filter(|_| glue.viable_starts);
+        let hopeless_at = |at: usize| {
+            glue.hopeless_starts
+                && rule
+                    .validator
+                    .is_some_and(|v| v.rejects_every_at(bytes, at))
+        };
         let mut pos = rs;
         // What is left of the region must still be able to hold a match: only the digits and
         // separators the search moves past are taken off the region's counts, so a long
@@ -830,7 +836,7 @@ impl Detector {
         let mut counted = rs;
         while pos < re {
             if let Some(first) = viable {
-                pos = next_viable_start(bytes, pos, re, first);
+                pos = next_viable_start(bytes, pos, re, first, hopeless_at);
                 if pos >= re {
                     break;
                 }
@@ -856,8 +862,9 @@ impl Detector {
                 pos = next_boundary(text, ms + 1);
                 continue;
             }
-            // A candidate glued to the token before it is rejected however it is cut.
-            let hopeless = glue.rejected && glued_before(bytes, ms);
+            // A candidate glued to the token before it, or starting where the validator
+            // rejects everything, is rejected however it is cut.
+            let hopeless = (glue.rejected && glued_before(bytes, ms)) || hopeless_at(ms);
             if !hopeless {
                 if let Some(end) = self.accept_longest(r, text, ms, me, rs..re, candidates) {
                     pos = end;
@@ -1042,6 +1049,10 @@ struct Glue {
     /// only where a candidate could be accepted (see [`next_viable_start`]). Validators that
     /// reject glued candidates are not ones anchored to their region.
     viable_starts: bool,
+    /// The validator says at which starts it rejects every candidate
+    /// ([`Validator::rejects_every_at`](super::validators::Validator::rejects_every_at)): a
+    /// match starting there is not cut and re-checked.
+    hopeless_starts: bool,
 }
 
 impl Glue {
@@ -1049,6 +1060,7 @@ impl Glue {
         let rejected = rule.validator.is_some_and(|v| v.rejects_glued());
         Glue {
             rejected,
+            hopeless_starts: rule.validator.is_some(),
             viable_starts: rejected
                 && rule.boundary == Boundary::Word
                 && rule.first_bytes.is_some()
@@ -1478,18 +1490,26 @@ fn retry_after(text: &str, ms: usize, re: usize) -> usize {
 /// The first position from `pos` (or `re`) where a candidate could be accepted, for a rule
 /// whose matches start with one of the `first` bytes whatever comes before them, with a word
 /// boundary, and whose validator rejects candidates [`glued_before`] the token before them: a
-/// first byte, after a byte that is not a word byte, and not glued.
+/// first byte, after a byte that is not a word byte, not glued, and not a start where the
+/// validator rejects every candidate (`hopeless`: a phone number's `0.` in `0.1234`).
 ///
 /// Searching from there finds what the search from `pos` comes to: a match the search from
-/// `pos` finds before it is rejected (by the boundary, or as glued), and the search goes on
-/// from the next token inside it, which is at most this position (the byte before it ends a
-/// word); until the match it finds starts here or later, the same match.
-fn next_viable_start(bytes: &[u8], pos: usize, re: usize, first: &[bool; 256]) -> usize {
+/// `pos` finds before it is rejected (by the boundary, as glued, or at a hopeless start), and
+/// the search goes on from the next token inside it, which is at most this position (the byte
+/// before it ends a word); until the match it finds starts here or later, the same match.
+fn next_viable_start(
+    bytes: &[u8],
+    pos: usize,
+    re: usize,
+    first: &[bool; 256],
+    hopeless: impl Fn(usize) -> bool,
+) -> usize {
     (pos..re)
         .find(|&v| {
             first[usize::from(bytes[v])]
                 && (v == 0 || !is_word(bytes[v - 1]))
                 && !glued_before(bytes, v)
+                && !hopeless(v)
         })
         .unwrap_or(re)
 }
@@ -1700,6 +1720,7 @@ mod tests {
             "born 1978-02-14 at 221 Baker Street, London; host 192.168.1.20 / fe80::1 / 00:1A:2B:3C:4D:5E",
             "IBAN GB82 WEST 1234 5698 7654 32, NI QQ 12 34 56 C, a.b@example.com 12 34 56 78 90",
             "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25",
+            "0.1234 -0.5678 0.9012 call 415.555.2671 -0.3456 7.5 06.12.34.56.78 1.234.567.8901",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -1751,6 +1772,9 @@ mod tests {
             "e58",
             "T09",
             "Z",
+            "0.",
+            "7.",
+            "06.12",
         ];
         let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..6000 {

@@ -164,6 +164,17 @@ impl Validator {
         )
     }
 
+    /// True when this validator rejects every candidate that starts at `bytes[start]`,
+    /// however far it reaches: the engine then tries no cut of a match starting there. For a
+    /// phone number, a digit followed by a dot: the start of a decimal (`0.1234`, an
+    /// embedding's values), never of a dotted phone number (see [`phone::rejects_every_at`]).
+    pub fn rejects_every_at(self, bytes: &[u8], start: usize) -> bool {
+        match self {
+            Validator::Phone => phone::rejects_every_at(bytes, start),
+            _ => false,
+        }
+    }
+
     /// The fewest ASCII digits a candidate this validator accepts can have.
     pub fn min_digits(self) -> usize {
         match self {

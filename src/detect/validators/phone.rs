@@ -77,6 +77,14 @@ pub fn check(candidate: &str, regions: &PhoneRegions) -> Option<Verdict> {
     })
 }
 
+/// Whether [`check`] rejects every candidate starting at `bytes[start]`: a digit followed by a
+/// dot. A candidate with the [`MIN_DIGITS`] it needs reaches past the dot, so its first
+/// digit group is one digit long and it is written with dots, which [`Shape::of`] rejects
+/// (dotted numbers have groups of two digits or more); a shorter one has too few digits.
+pub fn rejects_every_at(bytes: &[u8], start: usize) -> bool {
+    bytes.get(start).is_some_and(u8::is_ascii_digit) && bytes.get(start + 1) == Some(&b'.')
+}
+
 /// Unix seconds (10 digits) or milliseconds (13 digits) from 2001 to 2033 written bare.
 fn looks_like_unix_time(digits: &str) -> bool {
     matches!(digits.len(), 10 | 13) && digits.starts_with('1')
@@ -219,6 +227,50 @@ impl Shape {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Where `rejects_every_at` says so, `check` rejects every candidate from there, in
+    /// generated texts of digits, dots and the other bytes of phone numbers, and in numbers it
+    /// accepts (`415.555.2671`: a start there must not be claimed).
+    #[test]
+    fn rejects_every_at_rejects_every_candidate() {
+        let regions = PhoneRegions::default();
+        let mut texts: Vec<String> = [
+            "0.1234 -0.5678 0.9012 -0.3456 0.7890 1.2345 -9.8765",
+            "415.555.2671",
+            "06.12.34.56.78",
+            "1.415.555.2671",
+            "7.5 415 555 2671",
+            "+1 415.555.2671",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
+        let alphabet = b"0123456789...   -/()+";
+        for _ in 0..3000 {
+            let n = 1 + next() % 30;
+            texts.push(
+                (0..n)
+                    .map(|_| char::from(alphabet[next() % alphabet.len()]))
+                    .collect(),
+            );
+        }
+        let mut claimed = 0;
+        for t in &texts {
+            let b = t.as_bytes();
+            for start in (0..b.len()).filter(|&s| rejects_every_at(b, s)) {
+                claimed += 1;
+                for end in start + 1..=b.len() {
+                    assert!(
+                        check(&t[start..end], &regions).is_none(),
+                        "{:?}",
+                        &t[start..end]
+                    );
+                }
+            }
+        }
+        assert!(claimed > 1000, "{claimed} starts claimed");
+        assert!(check("415.555.2671", &regions).is_some());
+    }
 
     fn ok(s: &str) -> bool {
         run(s).is_some()
