@@ -4,7 +4,7 @@ use super::bytesearch::ByteSet;
 use super::context::{Context, Signal};
 use super::fields::FieldKinds;
 use super::literals::{Bigrams, LiteralSet};
-use super::validators::{glued_before, glued_to_token, ValidationEnv, Verdict};
+use super::validators::{glued_before, glued_to_token, space_glued_before, ValidationEnv, Verdict};
 use crate::findings::Confidence;
 use crate::rules::{Boundary, Rule, RuleSet};
 use memchr::memmem;
@@ -823,11 +823,18 @@ impl Detector {
         // (see `next_viable_start`): `-2024876` in `641-2024876-7871816`, digits inside
         // `e58178b`.
         let viable = rule.first_bytes.as_deref().filter(|_| glue.viable_starts);
+        // Starts where every candidate is rejected: where the validator says so, and, for a
+        // validator that rejects glued candidates, a start right after a digit and a space
+        // (the second number of `1234 5678 …`) whose bytes up to the next space cannot hold a
+        // match: any candidate reaching past that space is glued there.
         let hopeless_at = |at: usize| {
-            glue.hopeless_starts
+            (glue.hopeless_starts
                 && rule
                     .validator
-                    .is_some_and(|v| v.rejects_every_at(bytes, at))
+                    .is_some_and(|v| v.rejects_every_at(bytes, at)))
+                || (glue.rejected
+                    && space_glued_before(bytes, at)
+                    && !spaceless_could_match(rule, bytes, at, re))
         };
         let mut pos = rs;
         // What is left of the region must still be able to hold a match: only the digits and
@@ -1514,6 +1521,20 @@ fn next_viable_start(
         .unwrap_or(re)
 }
 
+/// Whether `bytes[start..]` up to the first space after `start` (or up to `re`) is as long as
+/// `rule`'s shortest match and holds its fewest digits: every match the rule accepts does
+/// (`accepted_matches_meet_the_rules_limits`).
+fn spaceless_could_match(rule: &Rule, bytes: &[u8], start: usize, re: usize) -> bool {
+    let from = (start + 1).min(re);
+    let end = memchr::memchr(b' ', &bytes[from..re]).map_or(re, |i| from + i);
+    end - start >= rule.min_len
+        && bytes[start..end]
+            .iter()
+            .filter(|b| b.is_ascii_digit())
+            .count()
+            >= rule.min_digits
+}
+
 fn next_boundary(text: &str, mut i: usize) -> usize {
     while i < text.len() && !text.is_char_boundary(i) {
         i += 1;
@@ -1721,6 +1742,8 @@ mod tests {
             "IBAN GB82 WEST 1234 5698 7654 32, NI QQ 12 34 56 C, a.b@example.com 12 34 56 78 90",
             "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25",
             "0.1234 -0.5678 0.9012 call 415.555.2671 -0.3456 7.5 06.12.34.56.78 1.234.567.8901",
+            "ids 101 2054 4111111111111111 2003 1045 call 12 4155552671 7 0612345678 ssn 9 536228712 card 5 4222222222222",
+            "1 2 378282246310005 3 4 5 tel 6 07400123456 8 9 30569309025904 10",
         ]
         .iter()
         .map(|s| s.to_string())

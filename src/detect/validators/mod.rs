@@ -36,14 +36,28 @@ pub(crate) fn glued_to_token(text: &str, span: &Range<usize>, candidate: &str) -
             .is_some_and(|c| c.contains(&b' '))
     };
     let (start, end) = (span.start, span.end);
-    if start >= 2 && b[start - 1] == b' ' && b[start - 2].is_ascii_digit() && spaced() {
+    if space_glued_before(b, start) && spaced() {
         return true;
     }
     match b.get(end) {
         Some(b'-' | b'.' | b'/') => b.get(end + 1).is_some_and(u8::is_ascii_alphanumeric),
-        Some(b' ') => b.get(end + 1).is_some_and(u8::is_ascii_digit) && spaced(),
+        Some(b' ') => space_glued_after(b, end) && spaced(),
         _ => false,
     }
+}
+
+/// A digit and one space right before `start`: [`glued_to_token`] calls a candidate starting
+/// there glued when it holds a space itself (`6400` in `4953 6400 4628`).
+#[inline]
+pub(crate) fn space_glued_before(b: &[u8], start: usize) -> bool {
+    start >= 2 && b[start - 1] == b' ' && b[start - 2].is_ascii_digit()
+}
+
+/// One space and a digit right after `end`: [`glued_to_token`] calls a candidate ending
+/// there glued when it holds a space itself.
+#[inline]
+fn space_glued_after(b: &[u8], end: usize) -> bool {
+    b.get(end) == Some(&b' ') && b.get(end + 1).is_some_and(u8::is_ascii_digit)
 }
 
 /// The half of [`glued_to_token`] that needs only the candidate's start: every candidate
