@@ -41,7 +41,7 @@ pub(crate) fn glued_to_token(text: &str, span: &Range<usize>, candidate: &str) -
     }
     match b.get(end) {
         Some(b'-' | b'.' | b'/') => b.get(end + 1).is_some_and(u8::is_ascii_alphanumeric),
-        Some(b' ') => space_glued_after(b, end) && spaced(),
+        Some(b' ') => b.get(end + 1).is_some_and(u8::is_ascii_digit) && spaced(),
         _ => false,
     }
 }
@@ -51,13 +51,6 @@ pub(crate) fn glued_to_token(text: &str, span: &Range<usize>, candidate: &str) -
 #[inline]
 pub(crate) fn space_glued_before(b: &[u8], start: usize) -> bool {
     start >= 2 && b[start - 1] == b' ' && b[start - 2].is_ascii_digit()
-}
-
-/// One space and a digit right after `end`: [`glued_to_token`] calls a candidate ending
-/// there glued when it holds a space itself.
-#[inline]
-fn space_glued_after(b: &[u8], end: usize) -> bool {
-    b.get(end) == Some(&b' ') && b.get(end + 1).is_some_and(u8::is_ascii_digit)
 }
 
 /// The half of [`glued_to_token`] that needs only the candidate's start: every candidate
