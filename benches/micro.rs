@@ -201,10 +201,14 @@ fn scan_format(bencher: Bencher, format: &str) {
 /// a long run of `a-` before an `@` (one email candidate region), and many numbers before
 /// the one street address at the end of a long line (every house-number anchor looks ahead),
 /// and many house numbers before the only street-type word of a line (each anchor asks where
-/// the next required literal is).
+/// the next required literal is). And an image as a data URI (64 KB of base64, as in vision
+/// fine-tuning files), cut out by default and scanned as text with `--scan-data-uris`
+/// (`data_uri_scanned`, the baseline for it).
 #[divan::bench(args = [
     "digit_vector",
     "float_vector",
+    "data_uri",
+    "data_uri_scanned",
     "long_email_region",
     "numbers_before_address",
     "numbers_before_street_word",
@@ -227,9 +231,17 @@ fn hostile(bencher: Bencher, shape: &str) {
             .join(" "),
         "numbers_before_address" => format!("{}ship to 42 Main Street", "12 x 3-4 ".repeat(500)),
         "numbers_before_street_word" => format!("{}Status", "12; ".repeat(2500)),
+        "data_uri" | "data_uri_scanned" => {
+            const ALPHABET: &[u8] =
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            let payload: String = (0..65_536)
+                .map(|_| char::from(ALPHABET[(r.next() % 64) as usize]))
+                .collect();
+            format!("data:image/png;base64,{payload}")
+        }
         _ => format!("{}@x.io", "a-".repeat(2000)),
     };
-    let det = detector("all");
+    let det = detector("all").scan_data_uris(shape == "data_uri_scanned");
     let mut scratch = Scratch::default();
     let mut out: Vec<Match> = Vec::new();
     bencher

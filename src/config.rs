@@ -14,6 +14,7 @@
 //! deny = ["person_name:Erika Mustermann"]
 //! deny_files = ["deny.txt"]
 //! field_names = true              # report fields named like personal data
+//! scan_data_uris = false          # skip the base64 payloads of data URIs
 //!
 //! [thresholds]                    # per-kind minimum confidence
 //! phone = "medium"
@@ -50,6 +51,8 @@ pub struct Config {
     #[serde(default)]
     pub deny_files: Vec<PathBuf>,
     pub field_names: Option<bool>,
+    /// Scan the base64 payloads of data URIs as text too.
+    pub scan_data_uris: Option<bool>,
     /// Kind → minimum confidence reported for it.
     #[serde(default)]
     pub thresholds: BTreeMap<String, Confidence>,

@@ -178,6 +178,10 @@ struct DetectionArgs {
     /// (`full_name`, `dob`, `password`; see the README).
     #[arg(long)]
     no_field_names: bool,
+    /// Scan the base64 payloads of data URIs (`data:image/png;base64,…`) as text too; by
+    /// default they are skipped, as encoded binary data holds no personal data as text.
+    #[arg(long)]
+    scan_data_uris: bool,
     /// Secret key for value fingerprints and `hash` pseudonyms (else $PIISCAN_FINGERPRINT_KEY;
     /// scan falls back to a public key, redact refuses to hash without a key).
     #[arg(long, value_name = "FILE")]
@@ -328,6 +332,7 @@ fn detection_options(d: &DetectionArgs, paths: Vec<PathBuf>) -> Result<(ScanOpti
         key,
         min_confidence,
         thresholds: config.thresholds.clone(),
+        scan_data_uris: d.scan_data_uris || config.scan_data_uris == Some(true),
         progress: !d.quiet && std::io::stderr().is_terminal(),
         ..ScanOptions::with_rules(Vec::new(), rules)
     };

@@ -48,6 +48,8 @@ pub struct ScanOptions {
     pub thresholds: std::collections::BTreeMap<String, Confidence>,
     /// Also scan Parquet binary columns (as UTF-8 where valid).
     pub scan_binary: bool,
+    /// Also scan the base64 payloads of data URIs as text (see [`crate::detect::opaque`]).
+    pub scan_data_uris: bool,
     pub progress: bool,
 }
 
@@ -75,6 +77,7 @@ impl ScanOptions {
             min_confidence: Confidence::Low,
             thresholds: Default::default(),
             scan_binary: false,
+            scan_data_uris: false,
             progress: false,
         }
     }
@@ -147,7 +150,9 @@ pub fn run(opts: ScanOptions, sink: &mut dyn Sink, diag: &mut dyn Diagnostics) -
         .build()
         .map_err(|e| Error::Config(format!("cannot start {threads} threads: {e}")))?;
     let emitter = Emitter::new(
-        Detector::new(opts.rules, opts.env).with_fields(opts.fields),
+        Detector::new(opts.rules, opts.env)
+            .with_fields(opts.fields)
+            .scan_data_uris(opts.scan_data_uris),
         opts.allow,
         opts.key.clone(),
         opts.show_values,

@@ -4,6 +4,7 @@ use super::bytesearch::ByteSet;
 use super::context::{Context, Signal};
 use super::fields::FieldKinds;
 use super::literals::{Bigrams, LiteralSet};
+use super::opaque::DataUris;
 use super::validators::{glued_before, glued_to_token, space_glued_before, ValidationEnv, Verdict};
 use crate::findings::Confidence;
 use crate::rules::{Boundary, Rule, RuleSet};
@@ -235,6 +236,8 @@ pub struct Detector {
     ascii_escape: memmem::Finder<'static>,
     env: ValidationEnv,
     fields: FieldKinds,
+    /// Finds the payloads [`Detector::detect`] cuts out; `None` when they are scanned.
+    data_uris: Option<DataUris>,
 }
 
 /// An ASCII letter or digit, or `_`.
@@ -371,7 +374,15 @@ impl Detector {
             ascii_escape: memmem::Finder::new(b"\\u00").into_owned(),
             env,
             fields: FieldKinds::none(),
+            data_uris: Some(DataUris::default()),
         }
+    }
+
+    /// Whether the base64 payloads of data URIs are scanned as text too (by default they are
+    /// cut out; see [`super::opaque`]).
+    pub fn scan_data_uris(mut self, scan: bool) -> Self {
+        self.data_uris = (!scan).then(DataUris::default);
+        self
     }
 
     /// Also report values of fields whose name marks them as personal data.
@@ -419,6 +430,10 @@ impl Detector {
     /// A candidate that needs context words and has none is still kept when the same rule
     /// accepted the same value earlier in the record: in `SSN: 577858681 … call Megan at
     /// 577858681` both are the SSN. Readers call [`Scratch::new_record`] between records.
+    ///
+    /// The base64 payloads of data URIs are cut out (see [`super::opaque`]) unless
+    /// [`Detector::scan_data_uris`] turned that off: the text on either side of one is searched
+    /// as a piece of its own.
     pub fn detect(
         &self,
         text: &str,
@@ -426,6 +441,25 @@ impl Detector {
         scratch: &mut Scratch,
         out: &mut Vec<Match>,
     ) {
+        self.detect_in::<true>(text, key, scratch, out);
+    }
+
+    /// [`Detector::detect`] on a whole string (`WHOLE`), or on a piece of one between data
+    /// URI payloads, without the payload search and the field-name check (the caller does
+    /// those for the whole string).
+    fn detect_in<const WHOLE: bool>(
+        &self,
+        text: &str,
+        key: Option<&str>,
+        scratch: &mut Scratch,
+        out: &mut Vec<Match>,
+    ) {
+        if WHOLE {
+            let uris = self.data_uris.as_ref();
+            if let Some(payload) = uris.and_then(|d| d.next(text.as_bytes(), 0)) {
+                return self.detect_around(text, payload, key, scratch, out);
+            }
+        }
         scratch.candidates.clear();
         let bytes = text.as_bytes();
         // Anchor bytes are searched per group (bytes that anchor the same rules), and the
@@ -554,6 +588,48 @@ impl Detector {
         if !scratch.candidates.is_empty() {
             self.resolve(text, key, scratch, out);
         }
+        if WHOLE {
+            self.field_value(text, key, first, out);
+        }
+    }
+
+    /// [`Detector::detect`] on a string holding a data URI `payload`: the text on either side
+    /// of each payload is searched as a piece of its own.
+    #[cold]
+    #[inline(never)]
+    fn detect_around(
+        &self,
+        text: &str,
+        payload: std::ops::Range<usize>,
+        key: Option<&str>,
+        scratch: &mut Scratch,
+        out: &mut Vec<Match>,
+    ) {
+        let first = out.len();
+        let mut next = Some(payload);
+        let mut from = 0;
+        loop {
+            let to = next.as_ref().map_or(text.len(), |p| p.start);
+            let piece = out.len();
+            self.detect_in::<false>(&text[from..to], key, scratch, out);
+            for m in &mut out[piece..] {
+                m.start += from;
+                m.end += from;
+            }
+            let Some(payload) = next else { break };
+            from = payload.end;
+            next = self
+                .data_uris
+                .as_ref()
+                .and_then(|d| d.next(text.as_bytes(), from));
+        }
+        self.field_value(text, key, first, out);
+    }
+
+    /// Appends the whole of `text` as a finding when `key` names a kind of personal data and
+    /// the matches from `first` on do not already report that kind.
+    #[inline(always)]
+    fn field_value(&self, text: &str, key: Option<&str>, first: usize, out: &mut Vec<Match>) {
         if let Some((k, s, e)) = key.and_then(|key| self.fields.check(key, text)) {
             let kind = &self.fields.kinds()[k];
             // A value the rules already report as this kind needs no second finding.
@@ -2124,6 +2200,76 @@ charset = "[0-9.]"
     /// On a full tie (same priority and span), the earlier rule wins, whichever pass found
     /// it: a deny list's exact entry (found by its literal) over its pattern (found by the
     /// byte pass).
+    /// A payload holding an AWS key id that only a scan of the payload finds (`+` and `/`
+    /// are not letters or digits, so the key is not glued to the rest of the payload).
+    const PAYLOAD: &str = "iVBORw0KGgo+AKIAQWERTYUIOPASDFG2/AAAA4111111111111111==";
+
+    fn spans(text: &str, found: &[Match]) -> Vec<String> {
+        found
+            .iter()
+            .map(|m| text[m.start..m.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn data_uri_payloads_are_cut_out() {
+        let d = Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default());
+        let text = format!(
+            "mail bob@corp.com ![scan](data:image/png;base64,{PAYLOAD}) and \
+             data:text/plain;base64,{PAYLOAD} call +1 415 555 2671"
+        );
+        let cut = run(&d, &text);
+        assert_eq!(spans(&text, &cut), ["bob@corp.com", "+1 415 555 2671"]);
+        // The same text with the payloads scanned finds the key in each as well.
+        let whole = run(&d.scan_data_uris(true), &text);
+        assert_eq!(
+            spans(&text, &whole),
+            [
+                "bob@corp.com",
+                "AKIAQWERTYUIOPASDFG2",
+                "AKIAQWERTYUIOPASDFG2",
+                "+1 415 555 2671"
+            ]
+        );
+    }
+
+    #[test]
+    fn text_around_a_payload_is_scanned_as_a_piece() {
+        // Each mixed text before, after and on both sides of a data URI: what is found is what
+        // the text on each side of the payload gives alone, at its offset in the whole, and
+        // nothing overlaps the payload.
+        let d = Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default());
+        let uri = format!("data:image/jpeg;base64,{PAYLOAD}");
+        let mut checked = 0;
+        for t in mixed_texts() {
+            for text in [
+                format!("{t} {uri}"),
+                format!("{uri} {t}"),
+                format!("{t} {uri}\n{t}"),
+            ] {
+                let found = run(&d, &text);
+                let mut expected = Vec::new();
+                let mut from = 0;
+                for piece in text.split(PAYLOAD) {
+                    for m in run(&d, piece) {
+                        expected.push((m.rule, from + m.start, from + m.end));
+                    }
+                    from += piece.len() + PAYLOAD.len();
+                }
+                let got: Vec<_> = found.iter().map(|m| (m.rule, m.start, m.end)).collect();
+                assert_eq!(got, expected, "{text}");
+                let payload = text.find(PAYLOAD).unwrap();
+                let end = text.rfind(PAYLOAD).unwrap() + PAYLOAD.len();
+                assert!(
+                    found.iter().all(|m| m.end <= payload || m.start >= end),
+                    "{text}"
+                );
+                checked += found.len();
+            }
+        }
+        assert!(checked > 50, "{checked}");
+    }
+
     #[test]
     fn full_ties_go_to_the_earlier_rule() {
         let mut deny = crate::rules::DenyList::default();

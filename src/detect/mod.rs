@@ -13,6 +13,7 @@ mod context;
 pub mod engine;
 pub mod fields;
 mod literals;
+pub mod opaque;
 pub mod validators;
 
 pub use allow::AllowList;

@@ -187,7 +187,9 @@ pub fn run(opts: RedactOptions) -> Result<Manifest> {
     }
     let scan = opts.scan;
     let emitter = Emitter::new(
-        Detector::new(scan.rules, scan.env).with_fields(scan.fields),
+        Detector::new(scan.rules, scan.env)
+            .with_fields(scan.fields)
+            .scan_data_uris(scan.scan_data_uris),
         scan.allow,
         scan.key,
         false,

@@ -1,0 +1,136 @@
+//! Data URIs (`data:image/png;base64,…`, as in OpenAI-style vision fine-tuning files): their
+//! base64 payloads are not scanned unless `--scan-data-uris` (or the config) asks, and a
+//! redacted copy keeps them byte for byte.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use std::path::Path;
+
+/// Base64 with an AWS key id in it that is not glued to the rest (`+` and `/` around it): a
+/// coincidence of the alphabet that a scan of the payload reports.
+const PAYLOAD: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+AKIAQWERTYUIOPASDFG2/YPhfDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
+fn vision_jsonl(dir: &Path) -> String {
+    let record = serde_json::json!({"messages": [
+        {"role": "user", "content": [
+            {"type": "text", "text": "Receipt for bob@corp.com, what is the total?"},
+            {"type": "image_url", "image_url": {"url": format!("data:image/png;base64,{PAYLOAD}")}}
+        ]},
+        {"role": "assistant", "content": "The total is 41.90 EUR."}
+    ]});
+    let path = dir.join("vision.jsonl");
+    std::fs::write(&path, format!("{record}\n{record}\n")).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// (line, field, kind, value) of each finding.
+fn found(report: &Value) -> Vec<(u64, String, String, String)> {
+    findings(report)
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["field"].as_str().unwrap().to_string(),
+                f["kind"].as_str().unwrap().to_string(),
+                f["value"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn email(line: u64) -> (u64, String, String, String) {
+    (
+        line,
+        "messages[0].content[0].text".into(),
+        "email".into(),
+        "bob@corp.com".into(),
+    )
+}
+
+fn key(line: u64) -> (u64, String, String, String) {
+    (
+        line,
+        "messages[0].content[1].image_url.url".into(),
+        "secret".into(),
+        "AKIAQWERTYUIOPASDFG2".into(),
+    )
+}
+
+#[test]
+fn payloads_are_skipped_unless_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = vision_jsonl(dir.path());
+    let (report, code) = scan_json(&["--show-values", &input]);
+    assert_eq!(code, 1);
+    assert_eq!(found(&report), [email(1), email(2)]);
+
+    let (report, code) = scan_json(&["--show-values", "--scan-data-uris", &input]);
+    assert_eq!(code, 1);
+    assert_eq!(found(&report), [email(1), key(1), email(2), key(2)]);
+    // The offsets of a finding in a payload are those of the whole string.
+    let f = &findings(&report)[1];
+    let url = format!("data:image/png;base64,{PAYLOAD}");
+    let at = url.find("AKIA").unwrap() as u64;
+    assert_eq!(
+        (f["start"].as_u64(), f["end"].as_u64()),
+        (Some(at), Some(at + 20))
+    );
+
+    let config = dir.path().join("piiscan.toml");
+    std::fs::write(&config, "scan_data_uris = true\n").unwrap();
+    let (report, _) = scan_json(&[
+        "--show-values",
+        "--config",
+        config.to_str().unwrap(),
+        &input,
+    ]);
+    assert_eq!(found(&report), [email(1), key(1), email(2), key(2)]);
+}
+
+#[test]
+fn payloads_in_text_lines_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("page.md");
+    std::fs::write(
+        &input,
+        format!("Contact ![logo](data:image/png;base64,{PAYLOAD}) bob@corp.com\n"),
+    )
+    .unwrap();
+    let input = input.to_str().unwrap();
+    let values = |args: &[&str]| -> Vec<String> {
+        let (report, _) = scan_json(args);
+        findings(&report)
+            .iter()
+            .map(|f| f["value"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(values(&["--show-values", input]), ["bob@corp.com"]);
+    assert_eq!(
+        values(&["--show-values", "--scan-data-uris", input]),
+        ["AKIAQWERTYUIOPASDFG2", "bob@corp.com"]
+    );
+}
+
+#[test]
+fn redacted_copies_keep_payloads_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = vision_jsonl(dir.path());
+    let out = dir.path().join("clean");
+    let r = run(&["redact", &input, "-o", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let clean = String::from_utf8(read(out.join("vision.jsonl"))).unwrap();
+    for line in clean.lines() {
+        let record: Value = serde_json::from_str(line).unwrap();
+        let parts = &record["messages"][0]["content"];
+        assert_eq!(
+            parts[1]["image_url"]["url"],
+            format!("data:image/png;base64,{PAYLOAD}")
+        );
+        let text = parts[0]["text"].as_str().unwrap();
+        assert!(
+            !text.contains("bob@corp.com") && text.starts_with("Receipt for <"),
+            "{text}"
+        );
+    }
+}
