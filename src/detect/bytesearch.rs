@@ -100,7 +100,7 @@ impl ByteSet {
     }
 
     /// The first position at or after `from` whose byte is in the set.
-    #[inline(always)]
+    #[inline]
     pub fn find(&self, hay: &[u8], from: usize) -> Option<usize> {
         let rest = hay.get(from..)?;
         let found = match self.how {
