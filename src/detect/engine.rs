@@ -1152,8 +1152,25 @@ impl Glue {
     }
 }
 
-/// Per byte: 1 for an ASCII digit, 2 for a separator (see [`Counts`]), one lookup in the
-/// loops that count.
+/// The most bytes [`Counts`] counts exactly (the walk cuts tokens to this length).
+const MAX_TOKEN: usize = u32::MAX as usize;
+
+/// Per byte: what it adds to [`Counts`]: 1 for an ASCII digit, 1 << 32 for a separator.
+static COUNTED: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match BYTE_KIND[b] {
+            1 => 1,
+            2 => 1 << 32,
+            _ => 0,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Per byte: 1 for an ASCII digit, 2 for a separator, 0 for a letter.
 static BYTE_KIND: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
@@ -1171,18 +1188,22 @@ static BYTE_KIND: [u8; 256] = {
     t
 };
 
-/// ASCII digits and separators (bytes other than ASCII letters and digits) in a byte range.
+/// ASCII digits and separators (bytes other than ASCII letters and digits) in a byte range:
+/// digits in the low 32 bits, separators in the high 32, so that counting a byte is one table
+/// lookup and one addition, and a range's counts are one subtraction.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Counts {
-    digits: usize,
-    seps: usize,
+    packed: u64,
 }
 
 impl Counts {
-    /// The counts of `bytes`, where [`Limits::counts_taken`] for the rule.
+    /// The counts of `bytes`, where [`Limits::counts_taken`] for the rule. More bytes than
+    /// 32 bits count (a hostile input) count as `u32::MAX` of each: enough for any rule.
     fn of(rule: &Rule, bytes: &[u8]) -> Self {
         let mut c = Counts::default();
-        if Limits::of(rule).counts_taken() {
+        if bytes.len() > MAX_TOKEN {
+            c.packed = u64::MAX;
+        } else if Limits::of(rule).counts_taken() {
             for &b in bytes {
                 c.add(b);
             }
@@ -1192,16 +1213,24 @@ impl Counts {
 
     #[inline(always)]
     fn add(&mut self, b: u8) {
-        let kind = BYTE_KIND[usize::from(b)];
-        self.digits += usize::from(kind & 1);
-        self.seps += usize::from(kind >> 1);
+        self.packed += COUNTED[usize::from(b)];
+    }
+
+    #[inline(always)]
+    fn digits(self) -> usize {
+        (self.packed & u64::from(u32::MAX)) as usize
+    }
+
+    #[inline(always)]
+    fn seps(self) -> usize {
+        (self.packed >> 32) as usize
     }
 
     /// The counts of the bytes after those counted in `before`.
+    #[inline(always)]
     fn since(self, before: Counts) -> Counts {
         Counts {
-            digits: self.digits - before.digits,
-            seps: self.seps - before.seps,
+            packed: self.packed - before.packed,
         }
     }
 
@@ -1403,10 +1432,15 @@ impl Walk {
         // A fixed length, so that indexing by a charset's bit needs no bounds check.
         let starts = &mut starts[..64];
         let floors = &self.floors;
+        // A token is walked at most `MAX_TOKEN` bytes from where it starts, so its counts fit
+        // in `Counts`' 32-bit halves; a longer one (only a hostile input has a token of
+        // gigabytes) goes on as the next token.
+        let first = p.saturating_sub(MAX_TOKEN / 2);
         let mut s = p;
-        while s > 0 && self.class[usize::from(bytes[s - 1])] & charsets != 0 {
+        while s > first && self.class[usize::from(bytes[s - 1])] & charsets != 0 {
             s -= 1;
         }
+        let bytes = &bytes[..bytes.len().min(s + MAX_TOKEN)];
         // The charsets whose run is open at `e`, and the active rules whose run holds one of
         // their anchor bytes (an anchor byte is in its rule's charset).
         let (mut open, mut anchored) = (0u64, 0u64);
@@ -1519,7 +1553,7 @@ impl Limits {
     /// Whether `counts` has the digits and separators a match needs.
     #[inline(always)]
     fn fit(&self, counts: Counts) -> bool {
-        counts.digits >= self.min_digits && counts.seps >= self.min_seps
+        counts.digits() >= self.min_digits && counts.seps() >= self.min_seps
     }
 
     /// Whether `bytes[rs..re]`, a region with `counts` (where taken), can hold a match that
@@ -1534,7 +1568,7 @@ impl Limits {
         let Some(counts) = counts.filter(|_| self.counts_taken()) else {
             return true;
         };
-        self.fit(counts) && !(counts.seps == 0 && glued_at(self.boundary, bytes, rs, re))
+        self.fit(counts) && !(counts.seps() == 0 && glued_at(self.boundary, bytes, rs, re))
     }
 }
 
@@ -1795,8 +1829,12 @@ mod tests {
         for b in 0..=255u8 {
             let mut c = Counts::default();
             c.add(b);
-            assert_eq!(c.digits, usize::from(b.is_ascii_digit()), "{b:#04x}");
-            assert_eq!(c.seps, usize::from(!b.is_ascii_alphanumeric()), "{b:#04x}");
+            assert_eq!(c.digits(), usize::from(b.is_ascii_digit()), "{b:#04x}");
+            assert_eq!(
+                c.seps(),
+                usize::from(!b.is_ascii_alphanumeric()),
+                "{b:#04x}"
+            );
             assert_eq!(
                 is_word(b),
                 b.is_ascii_alphanumeric() || b == b'_',
