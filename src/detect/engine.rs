@@ -4,7 +4,7 @@ use super::bytesearch::ByteSet;
 use super::context::{Context, Signal};
 use super::fields::FieldKinds;
 use super::literals::{Bigrams, LiteralSet};
-use super::opaque::DataUris;
+use super::opaque::{self, DataUris};
 use super::validators::{glued_before, glued_to_token, space_glued_before, ValidationEnv, Verdict};
 use crate::findings::Confidence;
 use crate::rules::{Boundary, Rule, RuleSet};
@@ -238,6 +238,8 @@ pub struct Detector {
     fields: FieldKinds,
     /// Finds the payloads [`Detector::detect`] cuts out; `None` when they are scanned.
     data_uris: Option<DataUris>,
+    /// Whether a byte of the data URI marker (`6`) is an anchor byte.
+    marker_anchored: bool,
 }
 
 /// An ASCII letter or digit, or `_`.
@@ -375,6 +377,7 @@ impl Detector {
             env,
             fields: FieldKinds::none(),
             data_uris: Some(DataUris::default()),
+            marker_anchored: is_anchor[usize::from(opaque::MARKER_ANCHOR)],
         }
     }
 
@@ -454,12 +457,6 @@ impl Detector {
         scratch: &mut Scratch,
         out: &mut Vec<Match>,
     ) {
-        if WHOLE {
-            let uris = self.data_uris.as_ref();
-            if let Some(payload) = uris.and_then(|d| d.next(text.as_bytes(), 0)) {
-                return self.detect_around(text, payload, key, scratch, out);
-            }
-        }
         scratch.candidates.clear();
         let bytes = text.as_bytes();
         // Anchor bytes are searched per group (bytes that anchor the same rules), and the
@@ -479,8 +476,17 @@ impl Detector {
                 .heads
                 .extend(self.groups.iter().map(|g| g.bytes.find(bytes, 0)));
         }
+        let any_anchor = scratch.heads.iter().any(Option::is_some);
+        // A data URI's marker holds a `6`: where that is an anchor byte, only a string with
+        // an anchor can hold a payload (half the long strings of chat prose hold none).
+        if WHOLE && (any_anchor || !self.marker_anchored) {
+            let uris = self.data_uris.as_ref();
+            if let Some(payload) = uris.and_then(|d| d.next(bytes, 0)) {
+                return self.detect_around(text, payload, key, scratch, out);
+            }
+        }
         // Most strings (field names, short values) hold no anchor: they skip the set-up.
-        if scratch.heads.iter().any(Option::is_some) {
+        if any_anchor {
             scratch.next.clear();
             scratch.next.resize(self.rules.len(), 0);
             scratch.checked.clear();
@@ -2269,6 +2275,20 @@ charset = "[0-9.]"
                 "+1 415 555 2671"
             ]
         );
+    }
+
+    #[test]
+    fn payloads_are_cut_out_where_digits_are_not_anchors() {
+        // The AWS rule alone has literal anchors only: a string is searched for payloads
+        // whether or not it holds an anchor byte.
+        let all = RuleSet::builtin().unwrap();
+        let aws = all.rules().iter().position(|r| r.id == "aws_access_key_id");
+        let d = Detector::new(all.single(aws.unwrap()), ValidationEnv::default());
+        assert!(!d.marker_anchored);
+        let text = format!("key AKIAQWERTYUIOPASDFG3 data:image/png;base64,{PAYLOAD}");
+        assert_eq!(spans(&text, &run(&d, &text)), ["AKIAQWERTYUIOPASDFG3"]);
+        let scanned = run(&d.scan_data_uris(true), &text);
+        assert_eq!(spans(&text, &scanned).len(), 2);
     }
 
     #[test]

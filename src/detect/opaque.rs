@@ -13,6 +13,9 @@ use std::ops::Range;
 /// The marker every base64 data URI holds between its header and its payload.
 const MARKER: &[u8] = b";base64,";
 
+/// A byte every marker holds, which the detector may know as an anchor byte.
+pub const MARKER_ANCHOR: u8 = b'6';
+
 /// The shortest data URI with a payload: `data:;base64,` and one byte.
 const SHORTEST: usize = 14;
 
