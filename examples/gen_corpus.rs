@@ -2,19 +2,26 @@
 //!
 //!     cargo run --release --example gen_corpus -- 1024 chat.jsonl      # 1024 MiB of JSONL
 //!     cargo run --release --example gen_corpus -- 256 chat.parquet     # Parquet, same records
+//!     cargo run --release --example gen_corpus -- 64 vision.jsonl images   # a 48 KB image each
 
 #[path = "../benches/common/corpus.rs"]
 mod corpus;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [mib, path] = args.as_slice() else {
-        return Err("usage: gen_corpus MIB OUT.jsonl|OUT.parquet".into());
+    let (mib, path, images) = match args.as_slice() {
+        [mib, path] => (mib, path, false),
+        [mib, path, images] if images == "images" => (mib, path, true),
+        _ => return Err("usage: gen_corpus MIB OUT.jsonl|OUT.parquet [images]".into()),
     };
     let target = mib.parse::<usize>()? << 20;
     let path = std::path::Path::new(path);
     let tmp = path.with_extension("partial");
-    if path.extension().is_some_and(|e| e == "parquet") {
+    if images {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        corpus::write_vision_jsonl(target, 48 << 10, &mut f)?;
+        std::io::Write::flush(&mut f)?;
+    } else if path.extension().is_some_and(|e| e == "parquet") {
         corpus::write_parquet(target, &tmp)?;
     } else {
         let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);

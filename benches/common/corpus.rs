@@ -147,6 +147,36 @@ pub fn jsonl_line(i: usize, user: &str, assistant: &str, out: &mut Vec<u8>) {
     out.push(b'\n');
 }
 
+/// Streams about `target` bytes of vision chat JSONL into `w` (OpenAI-style: the user's
+/// content is a text part and an image part, a data URI holding `image` bytes of base64 of
+/// random bytes, as a compressed image is); the text is the corpus's. Returns the bytes
+/// written.
+pub fn write_vision_jsonl(target: usize, image: usize, w: &mut impl Write) -> std::io::Result<u64> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut r = Rng(0x2545_F491_4F6C_DD1D);
+    let mut total = 0u64;
+    for (user, assistant) in records(usize::MAX) {
+        if total as usize >= target {
+            break;
+        }
+        let payload: String = (0..image)
+            .map(|_| char::from(ALPHABET[(r.next() % 64) as usize]))
+            .collect();
+        let record = serde_json::json!({"messages": [
+            {"role": "user", "content": [
+                {"type": "text", "text": user},
+                {"type": "image_url", "image_url": {"url": format!("data:image/png;base64,{payload}")}},
+            ]},
+            {"role": "assistant", "content": assistant},
+        ]});
+        let mut line = serde_json::to_vec(&record).unwrap_or_default();
+        line.push(b'\n');
+        w.write_all(&line)?;
+        total += line.len() as u64;
+    }
+    Ok(total)
+}
+
 /// Streams about `target` bytes of corpus as JSON Lines into `w`; returns the bytes written.
 pub fn write_jsonl(target: usize, w: &mut impl Write) -> std::io::Result<u64> {
     let mut buf = Vec::with_capacity(1 << 20);
