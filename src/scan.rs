@@ -226,8 +226,8 @@ pub fn run(opts: ScanOptions, sink: &mut dyn Sink, diag: &mut dyn Diagnostics) -
                     let plan = plans[u.file].as_ref();
                     // A panic while reading (the Parquet decoder asserts on some corrupt data)
                     // costs this unit, not the scan: it becomes an input error.
+                    let mut scratch = Scratch::default();
                     let read = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                        let mut scratch = Scratch::default();
                         scan_unit(
                             emitter,
                             file,
@@ -244,6 +244,7 @@ pub fn run(opts: ScanOptions, sink: &mut dyn Sink, diag: &mut dyn Diagnostics) -
                             .errors
                             .push(panic_error(file, plan.is_some(), u, panic.as_ref()));
                     }
+                    parts.cur.data_uri_bytes += scratch.data_uri_bytes();
                     parts.flush();
                 });
                 pending.push_back((u, rx));
@@ -285,6 +286,7 @@ pub fn run(opts: ScanOptions, sink: &mut dyn Sink, diag: &mut dyn Diagnostics) -
                 unit_lines += r.lines;
                 scanned |= r.scanned;
                 summary.bytes_scanned += r.bytes;
+                summary.data_uri_bytes_skipped += r.data_uri_bytes;
                 summary.lines_scanned += r.lines;
                 summary.rows_scanned += r.rows;
                 summary.below_min_confidence += r.below_threshold;

@@ -64,10 +64,21 @@ fn payloads_are_skipped_unless_asked_for() {
     let (report, code) = scan_json(&["--show-values", &input]);
     assert_eq!(code, 1);
     assert_eq!(found(&report), [email(1), email(2)]);
+    // The summary says how much was not searched.
+    let skipped = 2 * PAYLOAD.len() as u64;
+    assert_eq!(report["summary"]["data_uri_bytes_skipped"], skipped);
+    let text = run(&["scan", &input]);
+    assert!(
+        text.stdout
+            .contains(&format!("{skipped} bytes of data URI payloads")),
+        "{}",
+        text.stdout
+    );
 
     let (report, code) = scan_json(&["--show-values", "--scan-data-uris", &input]);
     assert_eq!(code, 1);
     assert_eq!(found(&report), [email(1), key(1), email(2), key(2)]);
+    assert_eq!(report["summary"]["data_uri_bytes_skipped"], 0);
     // The offsets of a finding in a payload are those of the whole string.
     let f = &findings(&report)[1];
     let url = format!("data:image/png;base64,{PAYLOAD}");
@@ -133,4 +144,27 @@ fn redacted_copies_keep_payloads_byte_for_byte() {
             "{text}"
         );
     }
+}
+
+#[test]
+fn a_malformed_record_counts_its_payload_once() {
+    // The record is scanned as JSON up to the error, then again as text.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("bad.jsonl");
+    std::fs::write(
+        &input,
+        format!(
+            "{{\"url\": \"data:image/png;base64,{PAYLOAD}\", \"mail\": \"bob@corp.com\" oops}}\n"
+        ),
+    )
+    .unwrap();
+    let (report, code) = scan_json(&["--show-values", input.to_str().unwrap()]);
+    assert_eq!(code, 2, "a malformed record is an error");
+    let found = findings(&report);
+    let values: Vec<&str> = found.iter().map(|f| f["value"].as_str().unwrap()).collect();
+    assert_eq!(values, ["bob@corp.com"]);
+    assert_eq!(
+        report["summary"]["data_uri_bytes_skipped"],
+        PAYLOAD.len() as u64
+    );
 }

@@ -50,6 +50,8 @@ pub struct Scratch {
     /// Per rule: where the last required literal found in the string starts (see
     /// [`Detector::run_rule`]).
     required_at: Vec<Option<usize>>,
+    /// Bytes of data URI payloads cut out so far (see [`Detector::detect`]).
+    data_uri_bytes: u64,
 }
 
 impl Scratch {
@@ -63,6 +65,18 @@ impl Scratch {
     /// records interleaved, column by column, keeps one memory per record).
     pub fn swap_record(&mut self, other: &mut Vec<(usize, String)>) {
         std::mem::swap(&mut self.record, other);
+    }
+
+    /// Bytes of data URI payloads [`Detector::detect`] has cut out of the strings it was given
+    /// with this scratch (not scanned: the summary reports them).
+    pub fn data_uri_bytes(&self) -> u64 {
+        self.data_uri_bytes
+    }
+
+    /// Sets the count back to `count`, taken before strings that are about to be scanned
+    /// again (a JSON Lines record that turned out malformed is scanned again as text).
+    pub fn rewind_data_uri_bytes(&mut self, count: u64) {
+        self.data_uri_bytes = count;
     }
 }
 
@@ -623,6 +637,7 @@ impl Detector {
                 m.end += from;
             }
             let Some(payload) = next else { break };
+            scratch.data_uri_bytes += payload.len() as u64;
             from = payload.end;
             next = self
                 .data_uris

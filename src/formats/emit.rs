@@ -144,6 +144,8 @@ pub struct ChunkResult {
     pub rows: u64,
     pub bytes: u64,
     pub below_threshold: u64,
+    /// Bytes of data URI payloads not scanned.
+    pub data_uri_bytes: u64,
     /// Matches left out because they are on an allow list.
     pub allowed: u64,
     /// True when the file was read (not skipped or unreadable).

@@ -47,7 +47,11 @@ pub fn scan(
         let problem = match utf8 {
             Err(e) => Some(format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1)),
             Ok(text) => {
-                let mark = (out.findings.len(), out.below_threshold);
+                let mark = (
+                    out.findings.len(),
+                    out.below_threshold,
+                    scratch.data_uri_bytes(),
+                );
                 let walked = json::walk(line, &mut segs, &mut |s: &Str<'_>, p: &[Seg<'_>]| {
                     let value: &str = if s.escaped {
                         json::decode_into(s.raw, &mut decoded);
@@ -97,6 +101,7 @@ pub fn scan(
                         // Findings from the part that parsed are found again as text.
                         out.findings.truncate(mark.0);
                         out.below_threshold = mark.1;
+                        scratch.rewind_data_uri_bytes(mark.2);
                         let column = count_chars(&line[..e.offset.min(line.len())]) + 1;
                         Some(format!("invalid JSON at column {column}: {}", e.message))
                     }

@@ -22,6 +22,9 @@ pub struct Summary {
     pub files_with_findings: u64,
     pub files_skipped: u64,
     pub bytes_scanned: u64,
+    /// Bytes of data URI payloads (base64 images) in the bytes scanned that were not searched
+    /// (`--scan-data-uris` searches them).
+    pub data_uri_bytes_skipped: u64,
     pub lines_scanned: u64,
     /// Parquet rows read.
     pub rows_scanned: u64,
@@ -50,6 +53,7 @@ impl Summary {
             files_with_findings: 0,
             files_skipped: 0,
             bytes_scanned: 0,
+            data_uri_bytes_skipped: 0,
             lines_scanned: 0,
             rows_scanned: 0,
             findings: 0,

@@ -146,6 +146,13 @@ impl Sink for TextSink<'_> {
             s.error_count,
             if s.error_count == 1 { "" } else { "s" },
         )?;
+        if s.data_uri_bytes_skipped > 0 {
+            writeln!(
+                self.out,
+                "{} bytes of data URI payloads (base64 images) not searched (--scan-data-uris searches them)",
+                s.data_uri_bytes_skipped
+            )?;
+        }
         if s.allowed > 0 {
             writeln!(
                 self.out,
