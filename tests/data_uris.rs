@@ -117,6 +117,12 @@ fn payloads_in_text_lines_are_skipped() {
             .collect()
     };
     assert_eq!(values(&["--show-values", input]), ["bob@corp.com"]);
+    // Offsets after a payload are those of the whole line.
+    let (report, _) = scan_json(&[input]);
+    let line = std::fs::read_to_string(input).unwrap();
+    let at = line.find("bob@corp.com").unwrap() as u64;
+    assert_eq!(findings(&report)[0]["start"], at);
+    assert_eq!(findings(&report)[0]["end"], at + 12);
     assert_eq!(
         values(&["--show-values", "--scan-data-uris", input]),
         ["AKIAQWERTYUIOPASDFG2", "bob@corp.com"]
@@ -154,7 +160,8 @@ fn a_malformed_record_counts_its_payload_once() {
     std::fs::write(
         &input,
         format!(
-            "{{\"url\": \"data:image/png;base64,{PAYLOAD}\", \"mail\": \"bob@corp.com\" oops}}\n"
+            "{{\"url\": \"data:image/png;base64,{PAYLOAD}\"}}\n\
+             {{\"url\": \"data:image/png;base64,{PAYLOAD}\", \"mail\": \"bob@corp.com\" oops}}\n"
         ),
     )
     .unwrap();
@@ -165,6 +172,49 @@ fn a_malformed_record_counts_its_payload_once() {
     assert_eq!(values, ["bob@corp.com"]);
     assert_eq!(
         report["summary"]["data_uri_bytes_skipped"],
-        PAYLOAD.len() as u64
+        2 * PAYLOAD.len() as u64
     );
+}
+
+#[test]
+fn a_field_named_like_personal_data_is_not_reported_whole_for_a_payload() {
+    // The field name would report the whole value; a finding never holds a payload byte, so
+    // only the rules search the text around it.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("fields.jsonl");
+    std::fs::write(
+        &input,
+        format!("{{\"password\": \"data:;base64,{PAYLOAD}\"}}\n{{\"password\": \"hunter2!\"}}\n"),
+    )
+    .unwrap();
+    let (report, _) = scan_json(&["--show-values", input.to_str().unwrap()]);
+    let lines: Vec<u64> = findings(&report)
+        .iter()
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [2]);
+}
+
+#[test]
+fn a_redacted_header_keeps_its_payload() {
+    // The card in the header (`name=<CREDIT_CARD>`) is replaced in the first pass; later passes and a scan of the
+    // clean copy still cut the payload out (and so do not report the key inside it).
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("doc.jsonl");
+    let url = format!("data:application/pdf;name=4111111111111111;base64,{PAYLOAD}");
+    std::fs::write(&input, format!("{}\n", serde_json::json!({ "file": url }))).unwrap();
+    let out = dir.path().join("clean");
+    let r = run(&[
+        "redact",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let clean: Value = serde_json::from_slice(&read(out.join("doc.jsonl"))).unwrap();
+    let file = clean["file"].as_str().unwrap();
+    assert!(!file.contains("4111111111111111"), "{file}");
+    assert!(file.ends_with(&format!(";base64,{PAYLOAD}")), "{file}");
+    let (report, code) = scan_json(&[out.join("doc.jsonl").to_str().unwrap()]);
+    assert_eq!((code, findings(&report).len()), (0, 0), "{report}");
 }

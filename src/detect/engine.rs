@@ -614,7 +614,8 @@ impl Detector {
     }
 
     /// [`Detector::detect`] on a string holding a data URI `payload`: the text on either side
-    /// of each payload is searched as a piece of its own.
+    /// of each payload is searched as a piece of its own, and the string is not reported whole
+    /// for its field name (no finding holds a payload byte).
     #[cold]
     #[inline(never)]
     fn detect_around(
@@ -625,7 +626,6 @@ impl Detector {
         scratch: &mut Scratch,
         out: &mut Vec<Match>,
     ) {
-        let first = out.len();
         let mut next = Some(payload);
         let mut from = 0;
         loop {
@@ -644,7 +644,33 @@ impl Detector {
                 .as_ref()
                 .and_then(|d| d.next(text.as_bytes(), from));
         }
-        self.field_value(text, key, first, out);
+    }
+
+    /// The data URI payloads [`Detector::detect`] cuts out of `text` (none when they are
+    /// scanned): a redaction copies them unchanged and redacts the pieces between them with
+    /// [`Detector::detect_piece`].
+    pub fn data_uri_payloads(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        let Some(uris) = &self.data_uris else {
+            return Vec::new();
+        };
+        let mut all = Vec::new();
+        let mut from = 0;
+        while let Some(p) = uris.next(text.as_bytes(), from) {
+            from = p.end;
+            all.push(p);
+        }
+        all
+    }
+
+    /// What [`Detector::detect`] finds in one piece of a string between data URI payloads.
+    pub fn detect_piece(
+        &self,
+        text: &str,
+        key: Option<&str>,
+        scratch: &mut Scratch,
+        out: &mut Vec<Match>,
+    ) {
+        self.detect_in::<false>(text, key, scratch, out);
     }
 
     /// Appends the whole of `text` as a finding when `key` names a kind of personal data and
@@ -1454,14 +1480,15 @@ impl Walk {
         let starts = &mut starts[..64];
         let floors = &self.floors;
         // A token is walked at most `MAX_TOKEN` bytes from where it starts, so its counts fit
-        // in `Counts`' 32-bit halves; a longer one (only a hostile input has a token of
-        // gigabytes) goes on as the next token.
+        // in `Counts`' 32-bit halves. Only a string of gigabytes has a longer one: the walk
+        // stops there, the next anchor walks on from there, and a region across the cut is
+        // searched as two (counts of gigabytes stay exact but for that).
         let first = p.saturating_sub(MAX_TOKEN / 2);
         let mut s = p;
         while s > first && self.class[usize::from(bytes[s - 1])] & charsets != 0 {
             s -= 1;
         }
-        let bytes = &bytes[..bytes.len().min(s + MAX_TOKEN)];
+        let bytes = &bytes[..bytes.len().min(s.saturating_add(MAX_TOKEN))];
         // The charsets whose run is open at `e`, and the active rules whose run holds one of
         // their anchor bytes (an anchor byte is in its rule's charset).
         let (mut open, mut anchored) = (0u64, 0u64);
@@ -2256,9 +2283,6 @@ charset = "[0-9.]"
         );
     }
 
-    /// On a full tie (same priority and span), the earlier rule wins, whichever pass found
-    /// it: a deny list's exact entry (found by its literal) over its pattern (found by the
-    /// byte pass).
     /// A payload holding an AWS key id that only a scan of the payload finds (`+` and `/`
     /// are not letters or digits, so the key is not glued to the rest of the payload).
     const PAYLOAD: &str = "iVBORw0KGgo+AKIAQWERTYUIOPASDFG2/AAAA4111111111111111==";
@@ -2343,6 +2367,9 @@ charset = "[0-9.]"
         assert!(checked > 50, "{checked}");
     }
 
+    /// On a full tie (same priority and span), the earlier rule wins, whichever pass found
+    /// it: a deny list's exact entry (found by its literal) over its pattern (found by the
+    /// byte pass).
     #[test]
     fn full_ties_go_to_the_earlier_rule() {
         let mut deny = crate::rules::DenyList::default();

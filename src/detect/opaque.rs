@@ -92,9 +92,11 @@ fn has_header(before: &[u8]) -> bool {
         && (colon == 4 || !before[colon - 5].is_ascii_alphanumeric())
 }
 
-/// A byte of a media type or its parameters (RFC 2045 token bytes, `/`, `;` and `=`).
+/// A byte of a media type or its parameters (RFC 2045 token bytes, `/`, `;` and `=`), or `<`
+/// and `>`: a redaction tag (`name=<CREDIT_CARD>.pdf`) leaves the header a header, so a clean
+/// copy's payloads are cut out as the original's were.
 fn is_header(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~/;=".contains(&b)
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~/;=<>".contains(&b)
 }
 
 /// How many bytes `text` starts with are of the base64 alphabet: 32 at a time while whole
@@ -148,6 +150,10 @@ mod tests {
         // The padding is at most two `=`; what follows the payload is not part of it.
         assert_eq!(payloads("data:text/plain;base64,QQ===x"), ["QQ=="]);
         assert_eq!(payloads("data:a/b;base64,QUJD call 415-555-2671"), ["QUJD"]);
+        assert_eq!(
+            payloads("data:a/b;name=<EMAIL_1>.txt;base64,QUJD"),
+            ["QUJD"]
+        );
     }
 
     #[test]

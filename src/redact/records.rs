@@ -80,7 +80,10 @@ fn redact_str(
 /// rules finds nothing.
 const MAX_PASSES: usize = 4;
 
-/// Detects and redacts `text` until it is clean (or [`MAX_PASSES`]).
+/// Detects and redacts `text` until it is clean (or [`MAX_PASSES`]). The payloads of data URIs
+/// the scan does not search are copied unchanged: the pieces between them are redacted each on
+/// its own, as the scan searches them (a redaction in a header, `name=<CREDIT_CARD>.pdf`, must
+/// not make a later pass take the payload for text).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn redact_until_clean(
     em: &Emitter,
@@ -92,11 +95,91 @@ pub(super) fn redact_until_clean(
     matches: &mut Vec<Match>,
     counts: &mut Counts,
 ) -> Result<Option<String>, ()> {
+    // Most strings hold no payload: the first search says so (it counts what it cuts out),
+    // and its matches are the first pass's.
+    let cut = scratch.data_uri_bytes();
+    matches.clear();
+    em.detector.detect(text, key, scratch, matches);
+    if scratch.data_uri_bytes() == cut {
+        return redact_piece(
+            em,
+            policy,
+            state,
+            text,
+            key,
+            Pass::Found,
+            scratch,
+            matches,
+            counts,
+        );
+    }
+    let payloads = em.detector.data_uri_payloads(text);
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut from = 0;
+    let end = text.len()..text.len();
+    for payload in payloads.iter().chain([&end]) {
+        let piece = &text[from..payload.start];
+        match redact_piece(
+            em,
+            policy,
+            state,
+            piece,
+            key,
+            Pass::Piece,
+            scratch,
+            matches,
+            counts,
+        )? {
+            Some(new) => {
+                out.push_str(&new);
+                changed = true;
+            }
+            None => out.push_str(piece),
+        }
+        out.push_str(&text[payload.clone()]);
+        from = payload.end;
+    }
+    Ok(changed.then_some(out))
+}
+
+/// What [`redact_piece`] is given.
+#[derive(Clone, Copy, PartialEq)]
+enum Pass {
+    /// A whole string without payloads, whose first pass's matches are already found.
+    Found,
+    /// A piece between payloads, searched without the field-name check, as the scan searches
+    /// it.
+    Piece,
+}
+
+/// [`redact_until_clean`] on a whole string without payloads, or on a piece between them.
+#[allow(clippy::too_many_arguments)]
+fn redact_piece(
+    em: &Emitter,
+    policy: &Policy,
+    state: &mut FileState,
+    text: &str,
+    key: Option<&str>,
+    given: Pass,
+    scratch: &mut Scratch,
+    matches: &mut Vec<Match>,
+    counts: &mut Counts,
+) -> Result<Option<String>, ()> {
     let mut current: Option<String> = None;
     for pass in 0..=MAX_PASSES {
         let t = current.as_deref().unwrap_or(text);
-        matches.clear();
-        em.detector.detect(t, key, scratch, matches);
+        match given {
+            Pass::Found if pass == 0 => {}
+            Pass::Found => {
+                matches.clear();
+                em.detector.detect(t, key, scratch, matches);
+            }
+            Pass::Piece => {
+                matches.clear();
+                em.detector.detect_piece(t, key, scratch, matches);
+            }
+        }
         if matches.is_empty() {
             break;
         }
