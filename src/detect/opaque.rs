@@ -44,8 +44,14 @@ impl DataUris {
     /// not one (`;base64,` in prose, or an empty payload).
     #[inline]
     pub fn next(&self, text: &[u8], from: usize) -> Option<Range<usize>> {
-        // Most strings are too short to hold one (`data:;base64,` and a byte).
-        if text.len().saturating_sub(from) < SHORTEST {
+        // Most strings are too short to hold one (`data:;base64,` and a byte). After a payload
+        // the next header may begin inside it: the rest needs only a marker and a byte.
+        let least = if from == 0 {
+            SHORTEST
+        } else {
+            MARKER.len() + 1
+        };
+        if text.len().saturating_sub(from) < least {
             return None;
         }
         self.search(text, from)
@@ -188,5 +194,76 @@ mod tests {
         assert_eq!(payloads(&longest), ["QUJD"]);
         let glued = format!("xdata:{};base64,QUJD", "a".repeat(MAX_HEADER));
         assert!(payloads(&glued).is_empty());
+    }
+
+    /// The payloads as a regular expression defines them, for comparison.
+    fn by_regex<'t>(re: &regex::Regex, text: &'t str) -> Vec<&'t str> {
+        // Left to right, the leftmost payload starting after the last one (its header may lie
+        // in the last payload: `data:;base64,DATA:;base64,QUJD` holds two).
+        let mut out = Vec::new();
+        let mut from = 0;
+        loop {
+            let next = (0..text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .filter_map(|i| re.captures_at(text, i))
+                .map(|c| c.get(1).unwrap())
+                .filter(|m| m.start() >= from)
+                .min_by_key(|m| m.start());
+            let Some(m) = next else { break };
+            out.push(m.as_str());
+            from = m.end();
+        }
+        out
+    }
+
+    #[test]
+    fn payloads_are_what_the_regex_says() {
+        // Texts built from the pieces a header, a marker and a payload are made of, and the
+        // bytes that break them.
+        let pieces = [
+            "data:",
+            "data:",
+            "DATA:",
+            "Data:",
+            ";base64,",
+            ";base64,",
+            ";base64,",
+            "image/png",
+            "a",
+            "QUJD",
+            "QUJD",
+            "+/9",
+            "==",
+            "=",
+            " ",
+            ":",
+            ";",
+            ",",
+            "<x>",
+            "meta",
+            "-",
+            "\"",
+            "\n",
+            "\u{e9}",
+        ];
+        let re = regex::Regex::new(
+            r"(?:^|[^A-Za-z0-9])(?i:data):[A-Za-z0-9!#$%&'*+\-.^_`|~/;=<>]{0,256};base64,([A-Za-z0-9+/]+={0,2})",
+        )
+        .unwrap();
+        let mut r: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut checked = 0;
+        for _ in 0..10_000 {
+            let mut text = String::new();
+            for _ in 0..(r % 12 + 1) {
+                r ^= r << 13;
+                r ^= r >> 7;
+                r ^= r << 17;
+                text.push_str(pieces[(r % pieces.len() as u64) as usize]);
+            }
+            let found = payloads(&text);
+            checked += found.len();
+            assert_eq!(found, by_regex(&re, &text), "{text:?}");
+        }
+        assert!(checked > 400, "{checked}");
     }
 }
