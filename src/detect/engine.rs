@@ -450,7 +450,8 @@ impl Detector {
     ///
     /// The base64 payloads of data URIs are cut out (see [`super::opaque`]) unless
     /// [`Detector::scan_data_uris`] turned that off: the text on either side of one is searched
-    /// as a piece of its own.
+    /// as a piece of its own, and a string holding one is not reported whole for its field
+    /// name.
     pub fn detect(
         &self,
         text: &str,
@@ -461,9 +462,9 @@ impl Detector {
         self.detect_in::<true>(text, key, scratch, out);
     }
 
-    /// [`Detector::detect`] on a whole string (`WHOLE`), or on a piece of one between data
-    /// URI payloads, without the payload search and the field-name check (the caller does
-    /// those for the whole string).
+    /// [`Detector::detect`] on a whole string (`WHOLE`: payloads are searched for, and a
+    /// string without one is checked for its field name), or on a piece of one between data
+    /// URI payloads (neither).
     fn detect_in<const WHOLE: bool>(
         &self,
         text: &str,
