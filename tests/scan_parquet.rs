@@ -267,6 +267,50 @@ fn column_names_are_context() {
     assert_eq!(fields, vec![("phone", "medium"), ("client_ip", "medium")]);
 }
 
+/// A data URI's payload in a Parquet cell is cut out as in JSON Lines: the cell's other text
+/// is scanned and the summary counts the payload.
+#[test]
+fn data_uri_payloads_in_cells_are_not_searched() {
+    // An AWS key id between `+` and `/`: found only when the payload is scanned.
+    const PAYLOAD: &str = "iVBORw0KGgo+AKIAQWERTYUIOPASDFG2/AAAA==";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("images.parquet");
+    let schema = Arc::new(Schema::new(vec![Field::new("image", DataType::Utf8, true)]));
+    let cell = format!("data:image/png;base64,{PAYLOAD} sent by bob@corp.com");
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![Arc::new(StringArray::from(vec![cell.as_str(), cell.as_str()])) as ArrayRef],
+    )
+    .unwrap();
+    let mut w = ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), schema, None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let path = path.to_str().unwrap();
+    let rows_and_values = |args: &[&str]| -> (Vec<(u64, String)>, Value) {
+        let (report, _) = scan_json(args);
+        let found = findings(&report)
+            .iter()
+            .map(|f| {
+                (
+                    f["row"].as_u64().unwrap(),
+                    f["value"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        (found, report["summary"]["data_uri_bytes_skipped"].clone())
+    };
+    let email = |row| (row, "bob@corp.com".to_string());
+    let key = |row| (row, "AKIAQWERTYUIOPASDFG2".to_string());
+    assert_eq!(
+        rows_and_values(&["--show-values", path]),
+        (vec![email(0), email(1)], Value::from(2 * PAYLOAD.len()))
+    );
+    assert_eq!(
+        rows_and_values(&["--show-values", "--scan-data-uris", path]),
+        (vec![key(0), email(0), key(1), email(1)], Value::from(0))
+    );
+}
+
 #[test]
 fn bad_parquet_files_are_reported_and_the_rest_scanned() {
     let r = run(&[
