@@ -609,8 +609,29 @@ impl Detector {
         if !scratch.candidates.is_empty() {
             self.resolve(text, key, scratch, out);
         }
+        // A string without payloads is reported whole when its field is named like personal
+        // data (a piece is not: the string holding it had a payload).
         if WHOLE {
-            self.field_value(text, key, first, out);
+            if let Some((k, s, e)) = key.and_then(|key| self.fields.check(key, text)) {
+                let kind = &self.fields.kinds()[k];
+                // A value the rules already report as this kind needs no second finding.
+                if !out[first..]
+                    .iter()
+                    .any(|m| self.rules[m.rule].kind == *kind)
+                {
+                    out.push(Match {
+                        rule: self.rules.len() + k,
+                        start: s,
+                        end: e,
+                        confidence: Confidence::Medium,
+                        normalized: text[s..e].split_whitespace().collect::<Vec<_>>().join(" "),
+                        requires_context: false,
+                        attributes: Vec::new(),
+                        cap: None,
+                    });
+                    out[first..].sort_by_key(|m| (m.start, m.end, m.rule));
+                }
+            }
         }
     }
 
@@ -627,23 +648,20 @@ impl Detector {
         scratch: &mut Scratch,
         out: &mut Vec<Match>,
     ) {
-        let mut next = Some(payload);
+        let Some(uris) = &self.data_uris else {
+            return;
+        };
+        let end = text.len()..text.len();
         let mut from = 0;
-        loop {
-            let to = next.as_ref().map_or(text.len(), |p| p.start);
+        for payload in uris.from_first(text.as_bytes(), payload).chain([end]) {
             let piece = out.len();
-            self.detect_in::<false>(&text[from..to], key, scratch, out);
+            self.detect_in::<false>(&text[from..payload.start], key, scratch, out);
             for m in &mut out[piece..] {
                 m.start += from;
                 m.end += from;
             }
-            let Some(payload) = next else { break };
             scratch.data_uri_bytes += payload.len() as u64;
             from = payload.end;
-            next = self
-                .data_uris
-                .as_ref()
-                .and_then(|d| d.next(text.as_bytes(), from));
         }
     }
 
@@ -654,13 +672,10 @@ impl Detector {
         let Some(uris) = &self.data_uris else {
             return Vec::new();
         };
-        let mut all = Vec::new();
-        let mut from = 0;
-        while let Some(p) = uris.next(text.as_bytes(), from) {
-            from = p.end;
-            all.push(p);
+        match uris.next(text.as_bytes(), 0) {
+            Some(first) => uris.from_first(text.as_bytes(), first).collect(),
+            None => Vec::new(),
         }
-        all
     }
 
     /// What [`Detector::detect`] finds in one piece of a string between data URI payloads.
@@ -672,32 +687,6 @@ impl Detector {
         out: &mut Vec<Match>,
     ) {
         self.detect_in::<false>(text, key, scratch, out);
-    }
-
-    /// Appends the whole of `text` as a finding when `key` names a kind of personal data and
-    /// the matches from `first` on do not already report that kind.
-    #[inline(always)]
-    fn field_value(&self, text: &str, key: Option<&str>, first: usize, out: &mut Vec<Match>) {
-        if let Some((k, s, e)) = key.and_then(|key| self.fields.check(key, text)) {
-            let kind = &self.fields.kinds()[k];
-            // A value the rules already report as this kind needs no second finding.
-            if !out[first..]
-                .iter()
-                .any(|m| self.rules[m.rule].kind == *kind)
-            {
-                out.push(Match {
-                    rule: self.rules.len() + k,
-                    start: s,
-                    end: e,
-                    confidence: Confidence::Medium,
-                    normalized: text[s..e].split_whitespace().collect::<Vec<_>>().join(" "),
-                    requires_context: false,
-                    attributes: Vec::new(),
-                    cap: None,
-                });
-                out[first..].sort_by_key(|m| (m.start, m.end, m.rule));
-            }
-        }
     }
 
     /// For a short string: whether it holds an anchor byte, and whether a literal anchor's

@@ -57,6 +57,15 @@ impl DataUris {
         self.search(text, from)
     }
 
+    /// The payloads in `text` from `first` on (a payload [`DataUris::next`] found), in order.
+    pub fn from_first<'a>(
+        &'a self,
+        text: &'a [u8],
+        first: Range<usize>,
+    ) -> impl Iterator<Item = Range<usize>> + 'a {
+        std::iter::successors(Some(first), move |p| self.next(text, p.end))
+    }
+
     fn search(&self, text: &[u8], mut from: usize) -> Option<Range<usize>> {
         // The substring search looks for two of the marker's bytes at their distance apart
         // at once (vectorised), so neither code full of `;` nor prose full of digits makes it
@@ -134,13 +143,12 @@ mod tests {
 
     fn payloads(text: &str) -> Vec<&str> {
         let d = DataUris::default();
-        let mut out = Vec::new();
-        let mut from = 0;
-        while let Some(r) = d.next(text.as_bytes(), from) {
-            from = r.end;
-            out.push(&text[r]);
-        }
-        out
+        let Some(first) = d.next(text.as_bytes(), 0) else {
+            return Vec::new();
+        };
+        d.from_first(text.as_bytes(), first)
+            .map(|r| &text[r])
+            .collect()
     }
 
     #[test]
