@@ -88,6 +88,142 @@ fn captures(re: &Regex, hay: &str) -> Option<Captures> {
 struct Desc {
     re: Regex,
     lengths: Vec<u16>,
+    /// The lengths a match of `re` can have (see [`match_lengths`]): a number of another
+    /// length is rejected without a search. Most regions reject most numbers by length.
+    match_lengths: u64,
+}
+
+/// The lengths in bytes that a match of the metadata pattern `src` can have, as a bit mask
+/// (bit 63: 63 or more); all bits where the pattern does not parse.
+fn match_lengths(src: &str) -> u64 {
+    verbose_parser()
+        .parse(src)
+        .map_or(u64::MAX, |hir| lengths_of(&hir))
+}
+
+/// The bytes a match of the metadata pattern `src` can start with, unless it can match the
+/// empty string (or does not parse).
+fn first_bytes(src: &str) -> Option<[bool; 256]> {
+    let hir = verbose_parser().parse(src).ok()?;
+    let (first, empty) = starts_of(&hir);
+    (!empty).then_some(first)
+}
+
+/// The bytes a match of `hir` can start with, and whether it can be empty.
+fn starts_of(hir: &regex_syntax::hir::Hir) -> ([bool; 256], bool) {
+    use regex_syntax::hir::{Class, HirKind};
+    let mut first = [false; 256];
+    let empty = match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(lit) => match lit.0.first() {
+            Some(&b) => {
+                first[usize::from(b)] = true;
+                false
+            }
+            None => true,
+        },
+        HirKind::Class(Class::Bytes(class)) => {
+            for r in class.ranges() {
+                first[usize::from(r.start())..=usize::from(r.end())].fill(true);
+            }
+            false
+        }
+        // Unicode is off, but a class of code points is read the same way: any byte may
+        // start a code point above 255.
+        HirKind::Class(Class::Unicode(class)) => {
+            for r in class.ranges() {
+                let end = u32::from(r.end()).min(255) as usize;
+                first[r.start() as usize..=end].fill(true);
+                if u32::from(r.end()) > 127 {
+                    first.fill(true);
+                }
+            }
+            false
+        }
+        HirKind::Capture(cap) => return starts_of(&cap.sub),
+        HirKind::Repetition(rep) => {
+            let (sub, empty) = starts_of(&rep.sub);
+            return (sub, empty || rep.min == 0);
+        }
+        HirKind::Alternation(subs) => {
+            let mut empty = false;
+            for s in subs {
+                let (sub, e) = starts_of(s);
+                first.iter_mut().zip(sub).for_each(|(f, s)| *f |= s);
+                empty |= e;
+            }
+            empty
+        }
+        HirKind::Concat(subs) => {
+            for s in subs {
+                let (sub, e) = starts_of(s);
+                first.iter_mut().zip(sub).for_each(|(f, s)| *f |= s);
+                if !e {
+                    return (first, false);
+                }
+            }
+            true
+        }
+    };
+    (first, empty)
+}
+
+/// The parser of metadata patterns, configured as [`compile`] compiles them.
+fn verbose_parser() -> regex_syntax::Parser {
+    regex_syntax::ParserBuilder::new()
+        .ignore_whitespace(true)
+        .unicode(false)
+        .utf8(false)
+        .build()
+}
+
+/// Saturating at bit 63: the lengths of `a` with `n` bytes added.
+fn add_len(a: u64, n: usize) -> u64 {
+    match n {
+        0 => a,
+        1..=63 => a << n | u64::from(a >> (64 - n) != 0) << 63,
+        _ => u64::from(a != 0) << 63,
+    }
+}
+
+/// The lengths of two patterns one after the other.
+fn concat_lens(a: u64, b: u64) -> u64 {
+    (0..64)
+        .filter(|&n| b >> n & 1 != 0)
+        .fold(0, |sum, n| sum | add_len(a, n))
+}
+
+fn lengths_of(hir: &regex_syntax::hir::Hir) -> u64 {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => 1,
+        HirKind::Literal(lit) => add_len(1, lit.0.len()),
+        // Unicode is off: a class matches one byte.
+        HirKind::Class(_) => 1 << 1,
+        HirKind::Capture(cap) => lengths_of(&cap.sub),
+        HirKind::Concat(subs) => subs.iter().fold(1, |a, s| concat_lens(a, lengths_of(s))),
+        HirKind::Alternation(subs) => subs.iter().fold(0, |a, s| a | lengths_of(s)),
+        HirKind::Repetition(rep) => {
+            let one = lengths_of(&rep.sub);
+            // 64 copies or more of a non-empty match are 63 bytes or more (bit 63), so
+            // counting up to 64 copies covers any bound.
+            let max = rep.max.map_or(64, |m| m.min(64));
+            if rep.min > 64 {
+                return u64::MAX;
+            }
+            let (mut copies, mut lens) = (1u64, 0u64);
+            for k in 0..=max {
+                if k >= rep.min {
+                    lens |= copies;
+                }
+                copies = concat_lens(copies, one);
+            }
+            if rep.max.is_none_or(|m| m > 64) && one & !1 != 0 {
+                lens |= 1 << 63;
+            }
+            lens
+        }
+    }
 }
 
 impl Desc {
@@ -98,11 +234,17 @@ impl Desc {
         } else {
             d.lengths.clone()
         };
-        Some(Desc { re, lengths })
+        let match_lengths = match_lengths(&d.pattern);
+        Some(Desc {
+            re,
+            lengths,
+            match_lengths,
+        })
     }
 
     fn matches(&self, nsn: &str) -> bool {
-        (self.lengths.is_empty() || self.lengths.contains(&(nsn.len() as u16)))
+        self.match_lengths >> nsn.len().min(63) & 1 != 0
+            && (self.lengths.is_empty() || self.lengths.contains(&(nsn.len() as u16)))
             && self.re.is_match(nsn)
     }
 }
@@ -120,6 +262,10 @@ pub struct Region {
     types: Vec<Desc>,
     national_prefix: Option<String>,
     prefix_for_parsing: Option<Regex>,
+    /// The bytes a match of `prefix_for_parsing` can start with (`None`: it can match
+    /// nothing, or its pattern does not parse): a number starting with another has no
+    /// national prefix to strip, which is known without a search.
+    prefix_first_bytes: Option<[bool; 256]>,
     transform: Option<String>,
     formats: Vec<FormatRule>,
     leading_digits: Option<Regex>,
@@ -195,6 +341,7 @@ impl Region {
             types,
             national_prefix,
             prefix_for_parsing: meta.prefix_for_parsing.as_deref().and_then(anchored_start),
+            prefix_first_bytes: meta.prefix_for_parsing.as_deref().and_then(first_bytes),
             transform: meta.transform.clone(),
             formats,
             leading_digits: meta.leading_digits.as_deref().and_then(anchored_start),
@@ -203,13 +350,23 @@ impl Region {
 
     /// libphonenumber's `isValidNumberForRegion`: the general pattern and one number type match.
     fn is_valid_nsn(&self, nsn: &str) -> bool {
-        self.general.matches(nsn) && self.types.iter().any(|t| t.matches(nsn))
+        // Fixed line and mobile, the last types, hold most numbers: they are tried first.
+        self.general.matches(nsn) && self.types.iter().rev().any(|t| t.matches(nsn))
     }
 
     /// libphonenumber's `maybeStripNationalPrefixAndCarrierCode`: the national significant
     /// number, and whether a national prefix was removed.
     fn strip_national_prefix(&self, digits: &str) -> (String, bool) {
         if let Some(re) = &self.prefix_for_parsing {
+            let cannot_start = |first: &[bool; 256]| {
+                digits
+                    .as_bytes()
+                    .first()
+                    .is_none_or(|&b| !first[usize::from(b)])
+            };
+            if self.prefix_first_bytes.as_ref().is_some_and(cannot_start) {
+                return (digits.to_string(), false);
+            }
             let Some(caps) = captures(re, digits) else {
                 return (digits.to_string(), false);
             };
@@ -567,6 +724,72 @@ mod tests {
 
     /// The crate matches type patterns as prefixes; libphonenumber (and we) match them whole.
     /// `0669821234` is not an Italian number (`0669[0-79]…` excludes 8), the crate says it is.
+    #[test]
+    fn match_lengths_of_patterns() {
+        let lens = |src: &str| -> Vec<usize> {
+            (0..64)
+                .filter(|&n| match_lengths(src) >> n & 1 != 0)
+                .collect()
+        };
+        let want = |l: &[usize]| l.to_vec();
+        assert_eq!(lens("[2-9]\\d{9}|3\\d{6}"), want(&[7, 10]));
+        assert_eq!(lens("(?:1|23)\\d{2}"), want(&[3, 4]));
+        assert_eq!(lens("0?\\d{4}(?:\\d{2})?"), want(&[4, 5, 6, 7]));
+        assert_eq!(lens("\n  7\\d{3}\n  |\n  8\n"), want(&[1, 4]));
+        assert_eq!(lens("(?:12){2,3}"), want(&[4, 6]));
+        assert_eq!(lens("\\d{60,}"), want(&[60, 61, 62, 63]));
+        assert_eq!(lens("\\d*"), (0..64).collect::<Vec<_>>());
+        assert_eq!(match_lengths("("), u64::MAX);
+    }
+
+    #[test]
+    fn first_bytes_of_patterns() {
+        let firsts = |src: &str| -> Option<Vec<u8>> {
+            first_bytes(src).map(|f| (0..=255u8).filter(|&b| f[usize::from(b)]).collect())
+        };
+        assert_eq!(firsts("0|1[2-4]"), Some(b"01".to_vec()));
+        assert_eq!(firsts("(?:0?8)?(1)"), Some(b"018".to_vec()));
+        assert_eq!(firsts("[5-7]\\d"), Some(b"567".to_vec()));
+        assert_eq!(firsts("0?"), None);
+    }
+
+    /// The filters in front of the regexes pass every number a regex would match.
+    #[test]
+    fn length_and_first_byte_filters_pass_every_match() {
+        let mut next = crate::testing::xorshift(0x1234_5678_9abc_def1);
+        // Every digit string of up to three digits, and random ones of up to 17.
+        let mut numbers: Vec<String> = (0..1110)
+            .map(|i: usize| match i {
+                0..=9 => format!("{i}"),
+                10..=109 => format!("{:02}", i - 10),
+                _ => format!("{:03}", i - 110),
+            })
+            .collect();
+        for len in 4..=17 {
+            numbers.extend((0..60).map(|_| {
+                (0..len)
+                    .map(|_| (b'0' + (next() % 10) as u8) as char)
+                    .collect()
+            }));
+        }
+        let mut matched = 0;
+        for r in (0..TABLE.metas.len()).filter_map(region) {
+            for d in std::iter::once(&r.general).chain(&r.types) {
+                for n in numbers.iter().filter(|n| d.re.is_match(n.as_str())) {
+                    assert_ne!(d.match_lengths >> n.len() & 1, 0, "+{} {n}", r.code);
+                    matched += 1;
+                }
+            }
+            if let (Some(re), Some(first)) = (&r.prefix_for_parsing, &r.prefix_first_bytes) {
+                for n in numbers.iter().filter(|n| captures(re, n).is_some()) {
+                    assert!(first[usize::from(n.as_bytes()[0])], "+{} {n}", r.code);
+                    matched += 1;
+                }
+            }
+        }
+        assert!(matched > 10_000, "{matched}");
+    }
+
     #[test]
     fn every_region_compiles() {
         let compiled = (0..TABLE.metas.len())
