@@ -12,7 +12,6 @@ pub mod bytesearch;
 mod context;
 pub mod engine;
 pub mod fields;
-mod lanes;
 mod literals;
 pub mod opaque;
 pub mod validators;
