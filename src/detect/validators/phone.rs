@@ -53,6 +53,12 @@ pub fn check(candidate: &str, regions: &PhoneRegions) -> Option<Verdict> {
     if !shape.plus && shape.groups == 1 && looks_like_unix_time(candidate) {
         return None;
     }
+    // Four dotted groups that make an IPv4 address (`98.57.99.193`) are an address, whether
+    // or not some region's numbering plan also holds their digits: known without the
+    // metadata's regexes, which such a candidate would otherwise go through region by region.
+    if !shape.plus && shape.groups == 4 && candidate.parse::<std::net::Ipv4Addr>().is_ok() {
+        return None;
+    }
     // The digits, on the stack: the shape holds at most 15.
     let mut buf = [0u8; 15];
     let mut n = 0;
@@ -312,6 +318,19 @@ mod tests {
         ] {
             assert!(ok(n), "{n}");
         }
+    }
+
+    #[test]
+    fn ipv4_addresses_are_not_phone_numbers() {
+        // Each of these is a valid number somewhere in the default regions when its dots
+        // are not read as an address's.
+        for ip in ["98.57.99.193", "93.241.13.161", "90.175.74.59"] {
+            assert_eq!(run(ip), None, "{ip}");
+            assert!(run(&ip.replace('.', " ")).is_some(), "{ip} with spaces");
+        }
+        // Dotted numbers that are not addresses are still read as numbers.
+        assert!(run("06.12.34.56.78").is_some());
+        assert!(run("415.555.2671").is_some());
     }
 
     #[test]
