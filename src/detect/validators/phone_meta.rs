@@ -132,10 +132,10 @@ fn starts_of(hir: &regex_syntax::hir::Hir) -> ([bool; 256], bool) {
         // start a code point above 255.
         HirKind::Class(Class::Unicode(class)) => {
             for r in class.ranges() {
-                let end = u32::from(r.end()).min(255) as usize;
-                first[r.start() as usize..=end].fill(true);
                 if u32::from(r.end()) > 127 {
                     first.fill(true);
+                } else {
+                    first[r.start() as usize..=r.end() as usize].fill(true);
                 }
             }
             false
