@@ -306,11 +306,7 @@ impl Region {
         // The most digits national-prefix stripping can remove: the longest match of the
         // parsing pattern, or the prefix itself.
         let strip = match &meta.prefix_for_parsing {
-            Some(r) => regex_syntax::ParserBuilder::new()
-                .ignore_whitespace(true)
-                .unicode(false)
-                .utf8(false)
-                .build()
+            Some(r) => verbose_parser()
                 .parse(r)
                 .ok()
                 .and_then(|h| h.properties().maximum_len()),
@@ -722,8 +718,6 @@ mod tests {
         assert_eq!(valid_international("999123456789"), None);
     }
 
-    /// The crate matches type patterns as prefixes; libphonenumber (and we) match them whole.
-    /// `0669821234` is not an Italian number (`0669[0-79]…` excludes 8), the crate says it is.
     #[test]
     fn match_lengths_of_patterns() {
         let lens = |src: &str| -> Vec<usize> {
@@ -798,6 +792,8 @@ mod tests {
         assert_eq!(compiled, TABLE.metas.len());
     }
 
+    /// The crate matches type patterns as prefixes; libphonenumber (and we) match them whole.
+    /// `0669821234` is not an Italian number (`0669[0-79]…` excludes 8), the crate says it is.
     #[test]
     fn full_match_unlike_the_crate() {
         assert_eq!(nat("IT", "0669821234"), None);
