@@ -918,6 +918,15 @@ impl Detector {
                 return;
             }
         }
+        // Nor one without the separators of any of the regex's alternatives (a UUID's four
+        // dashes, where a MAC address needs five).
+        if rule
+            .needs
+            .as_ref()
+            .is_some_and(|n| !n.met_by(&bytes[rs..re]))
+        {
+            return;
+        }
         // One byte (IPv4's `.`) is looked for on its own, without a substring searcher's
         // set-up on every region.
         let holds = |l: &String| match *l.as_bytes() {
@@ -1710,6 +1719,7 @@ mod tests {
             self.required_bytes = self.rules.iter().map(|_| None).collect();
             for r in &mut self.rules {
                 r.starts_at_anchor = false;
+                r.needs = None;
                 // No shortest length at all: every region, search position and cut is tried.
                 r.min_len = 0;
             }

@@ -9,6 +9,7 @@ mod deny;
 pub(crate) mod entries;
 pub mod factors;
 mod list;
+pub mod needs;
 pub mod shape;
 mod spec;
 
@@ -54,6 +55,8 @@ pub struct Rule {
     pub min_digits: usize,
     /// The fewest separators (bytes other than ASCII letters and digits) a match can have.
     pub min_seps: usize,
+    /// The counts of separator bytes one of which every match holds (see [`needs`]).
+    pub needs: Option<needs::Needs>,
     /// Every match starts with one of the anchor bytes (and the regex has no look-around):
     /// a region then starts at its anchor, since a match starting earlier in the run would
     /// start at an earlier anchor, already searched.
@@ -263,6 +266,7 @@ pub fn compile_spec(spec: RuleSpec, source: &str) -> Result<Rule> {
         starts_at_anchor,
         within_charset,
         required: facts.required,
+        needs: facts.needs,
         start_bytes: facts.start_bytes.map(Box::new),
         first_bytes: first_bytes.map(Box::new),
         name: if spec.name.is_empty() {

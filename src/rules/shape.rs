@@ -30,6 +30,8 @@ pub struct Facts {
     pub bytes: Option<[bool; 256]>,
     /// See [`super::factors`].
     pub required: Vec<Vec<u8>>,
+    /// See [`super::needs`].
+    pub needs: Option<super::needs::Needs>,
 }
 
 /// All the facts of `pattern` (none, and a shape that rules nothing out, if it does not parse:
@@ -52,6 +54,7 @@ pub fn facts(pattern: &str) -> Facts {
             all_of(&hir, &mut set).map(|()| set)
         },
         required: super::factors::required(&hir),
+        needs: super::needs::Needs::of(&hir),
     }
 }
 
