@@ -18,8 +18,9 @@ type Counts = [u32; TRACKED];
 /// The separator counts every match of a regex holds one of.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Needs {
-    /// Per byte: 1 + its index in the counts, 0 if not counted.
-    slot: Box<[u8; 256]>,
+    /// Per byte: what it adds to the counts, packed 16 bits per counted byte (so counting a
+    /// byte is one addition, with no store to reload at the next byte).
+    add: Box<[u64; 256]>,
     /// Every match holds at least the counts of one of these (none of them all zero).
     options: Vec<Counts>,
 }
@@ -33,28 +34,32 @@ impl Needs {
         if bytes.is_empty() {
             return None;
         }
-        let mut slot = Box::new([0u8; 256]);
+        let mut slot = [0u8; 256];
+        let mut add = Box::new([0u64; 256]);
         for (i, &b) in bytes.iter().enumerate() {
             slot[usize::from(b)] = i as u8 + 1;
+            add[usize::from(b)] = 1 << (16 * i);
         }
         let options = options(hir, &slot);
         if options.iter().any(|o| o.iter().all(|&n| n == 0)) {
             return None;
         }
-        Some(Needs { slot, options })
+        Some(Needs { add, options })
     }
 
     /// Whether `bytes` hold the counts of one of the alternatives (whether a match can lie
-    /// within them).
+    /// within them). Bytes too many to count in 16 bits are taken to hold them.
     pub fn met_by(&self, bytes: &[u8]) -> bool {
-        let mut counts = [0u32; TRACKED + 1];
-        for &b in bytes {
-            counts[usize::from(self.slot[usize::from(b)])] += 1;
+        if bytes.len() > usize::from(u16::MAX) {
+            return true;
         }
-        let counts = &counts[1..];
+        let packed = bytes
+            .iter()
+            .fold(0u64, |c, &b| c + self.add[usize::from(b)]);
+        let have = |i: usize| u32::from((packed >> (16 * i)) as u16);
         self.options
             .iter()
-            .any(|o| o.iter().zip(counts).all(|(need, have)| need <= have))
+            .any(|o| (0..TRACKED).all(|i| o[i] <= have(i)))
     }
 }
 
@@ -218,6 +223,22 @@ mod tests {
         let n = needs(r"a:b;c,d!e\?f").unwrap();
         assert_eq!(n.options, vec![[1, 1, 1, 1]]);
         assert!(n.met_by(b":;,!"), "the fifth separator is not counted");
+    }
+
+    #[test]
+    fn counts_do_not_spill_into_each_other() {
+        let n = needs(r"a-b:c").unwrap();
+        assert!(
+            !n.met_by(&[b'-'; 65_535]),
+            "the most dashes counted are no colon"
+        );
+        assert!(
+            n.met_by(&[b'-'; 65_536]),
+            "more bytes than counted: taken to hold them"
+        );
+        let mut both = vec![b'-'; 65_534];
+        both.push(b':');
+        assert!(n.met_by(&both));
     }
 
     /// Every match of every builtin rule's regex meets its needs: in the rule's examples and
