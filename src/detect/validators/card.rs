@@ -36,27 +36,21 @@ pub fn check(candidate: &str) -> Option<Verdict> {
 /// Either no separators, or one kind of separator (space or dash) between groups of 4–6 digits
 /// (the last group 1–6), as people write `4111 1111 1111 1111` or `3782-822463-10005`.
 fn grouping_ok(candidate: &str) -> bool {
-    let has_space = candidate.contains(' ');
-    let has_dash = candidate.contains('-');
-    if has_space && has_dash {
-        return false;
-    }
-    if !has_space && !has_dash {
-        return true;
-    }
-    let sep = if has_space { ' ' } else { '-' };
-    let mut groups = candidate.split(sep).peekable();
-    while let Some(g) = groups.next() {
-        let sizes = if groups.peek().is_some() {
-            4..=6
+    // One pass over the bytes (the engine calls this for every long digit run): the first
+    // separator sets the kind, and each group must be complete when the next one starts.
+    let mut sep = None;
+    let mut group = 0;
+    for &b in candidate.as_bytes() {
+        if b == b' ' || b == b'-' {
+            if *sep.get_or_insert(b) != b || !(4..=6).contains(&group) {
+                return false;
+            }
+            group = 0;
         } else {
-            1..=6
-        };
-        if !sizes.contains(&g.len()) {
-            return false;
+            group += 1;
         }
     }
-    true
+    sep.is_none() || (1..=6).contains(&group)
 }
 
 /// The Luhn (mod 10) checksum over ASCII digits given as bytes `b'0'..=b'9'`.
@@ -165,6 +159,45 @@ mod tests {
         assert_eq!(
             check("5555 5555 5555 4444").unwrap().normalized,
             "5555555555554444"
+        );
+    }
+
+    /// `grouping_ok` against its definition (split at the one kind of separator; groups of
+    /// 4–6 digits, the last 1–6) on every string of up to six pieces, each a run of 1, 2 or 4
+    /// digits, a space or a dash.
+    #[test]
+    fn grouping_is_its_definition() {
+        let definition = |c: &str| {
+            let (space, dash) = (c.contains(' '), c.contains('-'));
+            if space && dash {
+                return false;
+            }
+            if !space && !dash {
+                return true;
+            }
+            let groups: Vec<&str> = c.split(if space { ' ' } else { '-' }).collect();
+            let (last, rest) = groups.split_last().unwrap();
+            rest.iter().all(|g| (4..=6).contains(&g.len())) && (1..=6).contains(&last.len())
+        };
+        let mut texts = vec![String::new()];
+        let mut newest = texts.clone();
+        for _ in 0..6 {
+            newest = newest
+                .iter()
+                .flat_map(|t| ["1", "11", "1111", " ", "-"].map(|p| format!("{t}{p}")))
+                .collect();
+            texts.extend(newest.iter().cloned());
+        }
+        let (mut grouped, mut split) = (0, 0);
+        for t in &texts {
+            assert_eq!(grouping_ok(t), definition(t), "{t:?}");
+            grouped += usize::from(grouping_ok(t));
+            split += usize::from(grouping_ok(t) && t.contains([' ', '-']));
+        }
+        assert!(texts.len() > 19_000, "{} texts", texts.len());
+        assert!(
+            split > 300,
+            "{grouped} grouped, {split} of them with separators"
         );
     }
 
