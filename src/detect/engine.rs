@@ -1960,6 +1960,8 @@ mod tests {
             "0.",
             "7.",
             "06.12",
+            "3C-4D-",
+            "56c0.0008",
         ];
         let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..6000 {
