@@ -171,10 +171,11 @@ impl Validator {
         )
     }
 
-    /// True when this validator rejects every candidate that starts at `bytes[start]`,
-    /// however far it reaches: the engine then tries no cut of a match starting there. For a
-    /// phone number, a digit followed by a dot: the start of a decimal (`0.1234`, an
-    /// embedding's values), never of a dotted phone number (see [`phone::rejects_every_at`]).
+    /// True when this validator rejects every candidate that starts at `bytes[start]` and
+    /// ends where a run of digits ends (the engine's candidates do), however far it reaches:
+    /// the engine then searches from the next start. For a phone number: a digit followed by
+    /// a dot (a decimal, `0.1234`, an embedding's values), a version (`10.0.19041.1`) or a date
+    /// (`2023-03-22`), never a dotted phone number (see [`phone::rejects_every_at`]).
     pub fn rejects_every_at(self, bytes: &[u8], start: usize) -> bool {
         match self {
             Validator::Phone => phone::rejects_every_at(bytes, start),

@@ -83,12 +83,75 @@ pub fn check(candidate: &str, regions: &PhoneRegions) -> Option<Verdict> {
     })
 }
 
-/// Whether [`check`] rejects every candidate starting at `bytes[start]`: a digit followed by a
-/// dot. A candidate with the [`MIN_DIGITS`] it needs reaches past the dot, so its first
-/// digit group is one digit long and it is written with dots, which [`Shape::of`] rejects
-/// (dotted numbers have groups of two digits or more); a shorter one has too few digits.
+/// Whether [`check`] rejects every candidate starting at `bytes[start]` (a digit) and ending
+/// where a run of digits ends, as the engine's candidates do (the regex takes whole runs, and
+/// shorter cuts end at word ends). A candidate needs [`MIN_DIGITS`] digits, so it holds every
+/// digit group before the one where the count reaches them, whole, with the separators between
+/// them; [`Shape::of`] rejects it when those hold
+/// - a dot and a group of one digit (dotted numbers have groups of two digits or more): a digit
+///   followed by a dot (`0.1234`, an embedding's values: this one holds for every end), or a
+///   version (`10.0.19041.1`);
+/// - or, in the first three groups, a date joined by one dash, dot or slash (`2023-03-22`,
+///   `14.02.1978`; the third group is whole because the candidate ends at a run's end).
 pub fn rejects_every_at(bytes: &[u8], start: usize) -> bool {
-    bytes.get(start).is_some_and(u8::is_ascii_digit) && bytes.get(start + 1) == Some(&b'.')
+    if !bytes.get(start).is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
+    if bytes.get(start + 1) == Some(&b'.') {
+        return true;
+    }
+    let (mut i, mut digits, mut n) = (start, 0, 0);
+    let (mut dot, mut short) = (false, false);
+    // The first three groups (length, value), and the separator written after the first two.
+    let mut groups = [(0usize, 0u32); 3];
+    let mut after = [0u8; 2];
+    loop {
+        let run = i;
+        let mut value = 0u32;
+        while let Some(&d) = bytes.get(i).filter(|d| d.is_ascii_digit()) {
+            value = value.saturating_mul(10).saturating_add(u32::from(d - b'0'));
+            i += 1;
+        }
+        digits += i - run;
+        if let Some(g) = groups.get_mut(n) {
+            *g = (i - run, value);
+        }
+        n += 1;
+        if digits >= MIN_DIGITS {
+            break;
+        }
+        short |= i - run < 2;
+        // One or two separators, then the next group (parentheses and the rest: no claim).
+        let seps = i;
+        while i - seps < 2 && matches!(bytes.get(i), Some(b' ' | b'-' | b'.' | b'/')) {
+            i += 1;
+        }
+        if i == seps || !bytes.get(i).is_some_and(u8::is_ascii_digit) {
+            return false;
+        }
+        dot |= bytes[seps..i].contains(&b'.');
+        if let Some(a) = after.get_mut(n - 1) {
+            *a = bytes[i - 1];
+        }
+        if dot && short {
+            return true;
+        }
+    }
+    n >= 3 && after[0] == after[1] && matches!(after[0], b'-' | b'.' | b'/') && is_date(groups)
+}
+
+/// Whether three digit groups (length, value) make a date: year, month, day, or day and month
+/// in either order, then year.
+fn is_date(g: [(usize, u32); 3]) -> bool {
+    let year = |v: u32| (1900..=2099).contains(&v);
+    let month = |v: u32| (1..=12).contains(&v);
+    let day = |v: u32| (1..=31).contains(&v);
+    let [(a, x), (b, y), (c, z)] = g;
+    match (a, b, c) {
+        (4, 2, 2) => year(x) && month(y) && day(z),
+        (2, 2, 4) => year(z) && ((day(x) && month(y)) || (month(x) && day(y))),
+        _ => false,
+    }
 }
 
 /// Unix seconds (10 digits) or milliseconds (13 digits) from 2001 to 2033 written bare.
@@ -196,18 +259,8 @@ impl Shape {
             if s1 != s2 || !matches!(s1, b'-' | b'.' | b'/') {
                 continue;
             }
-            let g = [&groups[w], &groups[w + 1], &groups[w + 2]];
-            let lens = (len(g[0]), len(g[1]), len(g[2]));
-            let (x, y, z) = (value(g[0]), value(g[1]), value(g[2]));
-            let year = |v: u32| (1900..=2099).contains(&v);
-            let month = |v: u32| (1..=12).contains(&v);
-            let day = |v: u32| (1..=31).contains(&v);
-            let date = match lens {
-                (4, 2, 2) => year(x) && month(y) && day(z),
-                (2, 2, 4) => year(z) && ((day(x) && month(y)) || (month(x) && day(y))),
-                _ => false,
-            };
-            if date {
+            let g = |k: usize| (len(&groups[w + k]), value(&groups[w + k]));
+            if is_date([g(0), g(1), g(2)]) {
                 return None;
             }
         }
@@ -234,9 +287,11 @@ impl Shape {
 mod tests {
     use super::*;
 
-    /// Where `rejects_every_at` says so, `check` rejects every candidate from there, in
-    /// generated texts of digits, dots and the other bytes of phone numbers, and in numbers it
-    /// accepts (`415.555.2671`: a start there must not be claimed).
+    /// Where `rejects_every_at` says so, `check` rejects every candidate from there that ends
+    /// where a run of digits ends (after a digit with no digit next), and every candidate at
+    /// all from a digit followed by a dot, in generated texts of digits, dots and the other
+    /// bytes of phone numbers, and in numbers it accepts (`415.555.2671`: a start there must not
+    /// be claimed). Versions and dates are claimed.
     #[test]
     fn rejects_every_at_rejects_every_candidate() {
         let regions = PhoneRegions::default();
@@ -247,11 +302,15 @@ mod tests {
             "1.415.555.2671",
             "7.5 415 555 2671",
             "+1 415.555.2671",
+            "Build 10.0.19041.1 failed",
+            "shipped on 2023-03-22 at 10",
+            "born 14.02.1978, 02/14/1978 555 1234",
+            "2023-13-22 1234, 2023-03 221234",
         ]
         .map(String::from)
         .to_vec();
         let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
-        let alphabet = b"0123456789...   -/()+";
+        let alphabet = b"0123456789012...   -/()+";
         for _ in 0..3000 {
             let n = 1 + next() % 30;
             texts.push(
@@ -260,12 +319,17 @@ mod tests {
                     .collect(),
             );
         }
-        let mut claimed = 0;
+        let (mut claimed, mut longer) = (0, 0);
         for t in &texts {
             let b = t.as_bytes();
             for start in (0..b.len()).filter(|&s| rejects_every_at(b, s)) {
                 claimed += 1;
-                for end in start + 1..=b.len() {
+                let dot_next = b.get(start + 1) == Some(&b'.');
+                longer += usize::from(!dot_next);
+                let run_end = |e: usize| {
+                    b[e - 1].is_ascii_digit() && b.get(e).is_none_or(|c| !c.is_ascii_digit())
+                };
+                for end in (start + 1..=b.len()).filter(|&e| dot_next || run_end(e)) {
                     assert!(
                         check(&t[start..end], &regions).is_none(),
                         "{:?}",
@@ -275,6 +339,22 @@ mod tests {
             }
         }
         assert!(claimed > 1000, "{claimed} starts claimed");
+        assert!(
+            longer > 100,
+            "{longer} claimed past a first group of one digit"
+        );
+        for (text, start) in [("10.0.19041.1", 0), ("2023-03-22", 0), ("14.02.1978 12", 0)] {
+            assert!(rejects_every_at(text.as_bytes(), start), "{text}");
+        }
+        for text in [
+            "415.555.2671",
+            "2023-13-22 1234",
+            "415-555-2671",
+            "2023-03 221234",
+            "2023-03/22 1",
+        ] {
+            assert!(!rejects_every_at(text.as_bytes(), 0), "{text}");
+        }
         assert!(check("415.555.2671", &regions).is_some());
     }
 
