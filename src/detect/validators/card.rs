@@ -3,17 +3,21 @@
 
 use super::Verdict;
 
+/// The fewest and the most digits of a card number ([`check`] rejects a candidate with fewer
+/// or more).
+pub const MIN_DIGITS: usize = 13;
+pub const MAX_DIGITS: usize = 19;
+
 pub fn check(candidate: &str) -> Option<Verdict> {
-    // The digits, on the stack (the engine calls this for every long digit run): a card has
-    // at most 19.
-    let mut buf = [0u8; 19];
+    // The digits, on the stack (the engine calls this for every long digit run).
+    let mut buf = [0u8; MAX_DIGITS];
     let mut n = 0;
     for d in candidate.bytes().filter(u8::is_ascii_digit) {
         *buf.get_mut(n)? = d;
         n += 1;
     }
     let digits = &buf[..n];
-    if n < 13 || !grouping_ok(candidate) {
+    if n < MIN_DIGITS || !grouping_ok(candidate) {
         return None;
     }
     if digits.iter().all(|&d| d == digits[0]) || !luhn_valid(digits) {
@@ -51,6 +55,35 @@ fn grouping_ok(candidate: &str) -> bool {
         }
     }
     sep.is_none() || (1..=6).contains(&group)
+}
+
+/// Whether [`check`] rejects every candidate starting at `bytes[start]` for its grouping
+/// (see [`grouping_ok`]): a candidate holds [`MIN_DIGITS`] digits, so it holds every digit
+/// group before the one where the count reaches them, whole, each with the space or dash after
+/// it; when one of those groups is not of 4–6 digits, or its separator is not the first one's,
+/// every candidate is rejected (`641-2024876-7871816`: a group of 3). Any other byte after a
+/// group ends the walk without a claim.
+pub fn rejects_every_at(bytes: &[u8], start: usize) -> bool {
+    let (mut i, mut digits, mut sep) = (start, 0, None);
+    loop {
+        let run = i;
+        while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        digits += i - run;
+        if i == run || digits >= MIN_DIGITS {
+            return false;
+        }
+        match bytes.get(i) {
+            Some(&s @ (b' ' | b'-')) => {
+                if *sep.get_or_insert(s) != s || !(4..=6).contains(&(i - run)) {
+                    return true;
+                }
+            }
+            _ => return false,
+        }
+        i += 1;
+    }
 }
 
 /// The Luhn (mod 10) checksum over ASCII digits given as bytes `b'0'..=b'9'`.

@@ -46,6 +46,43 @@ pub(crate) fn glued_to_token(text: &str, span: &Range<usize>, candidate: &str) -
     }
 }
 
+/// Whether every candidate starting at `bytes[start]` (a digit) and ending where a run of
+/// digits ends holds fewer than `min` digits, more than `max`, or is glued to the token after
+/// it (a `-`, `.` or `/` and then a letter or digit: see [`glued_to_token`]), for a validator
+/// that rejects all three. The runs are walked while one or two of ` -./` and a digit come
+/// between them; any other byte there, or a third separator, ends the walk without a claim (a
+/// candidate could go on through it; the bound keeps each start's walk short). `641-2024876-7871816` for a phone number: 3 digits, 10 glued to `-7871816`,
+/// then 17.
+#[inline]
+fn short_glued_or_long(bytes: &[u8], start: usize, min: usize, max: usize) -> bool {
+    let (mut i, mut digits) = (start, 0);
+    loop {
+        let run = i;
+        while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == run {
+            return false;
+        }
+        digits += i - run;
+        if digits > max {
+            return true;
+        }
+        let glued = matches!(bytes.get(i), Some(b'-' | b'.' | b'/'))
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric);
+        if digits >= min && !glued {
+            return false;
+        }
+        let seps = i;
+        while i - seps < 2 && matches!(bytes.get(i), Some(b' ' | b'-' | b'.' | b'/')) {
+            i += 1;
+        }
+        if i == seps {
+            return false;
+        }
+    }
+}
+
 /// A digit and one space right before `start`: [`glued_to_token`] calls a candidate starting
 /// there glued when it holds a space itself (`6400` in `4953 6400 4628`).
 #[inline]
@@ -176,9 +213,24 @@ impl Validator {
     /// the engine then searches from the next start. For a phone number: a digit followed by
     /// a dot (a decimal, `0.1234`, an embedding's values), a version (`10.0.19041.1`) or a date
     /// (`2023-03-22`), never a dotted phone number (see [`phone::rejects_every_at`]).
+    ///
+    /// For a validator that rejects glued candidates and knows how many digits a candidate
+    /// may hold, also where every run end from `start` leaves too few digits, is glued to what
+    /// follows, or leaves too many ([`short_glued_or_long`]: the order number
+    /// `641-2024876-7871816` for a phone number or an SSN); and for a payment card, where the
+    /// first groups are not grouped as cards are ([`card::rejects_every_at`]: `641-2024876-…`
+    /// again).
     pub fn rejects_every_at(self, bytes: &[u8], start: usize) -> bool {
+        let digits = |(min, max)| short_glued_or_long(bytes, start, min, max);
         match self {
-            Validator::Phone => phone::rejects_every_at(bytes, start),
+            Validator::Phone => {
+                phone::rejects_every_at(bytes, start)
+                    || digits((phone::MIN_DIGITS, phone::MAX_DIGITS))
+            }
+            Validator::PaymentCard => {
+                card::rejects_every_at(bytes, start) || digits((card::MIN_DIGITS, card::MAX_DIGITS))
+            }
+            Validator::UsSsn => digits((ssn::DIGITS, ssn::DIGITS)),
             _ => false,
         }
     }
@@ -263,6 +315,103 @@ mod tests {
             }
         }
         assert!(glued > 1_000 && free > 1_000, "{glued} glued, {free} not");
+    }
+
+    /// Where [`Validator::rejects_every_at`] claims a start, [`Validator::check`] rejects
+    /// every candidate from there that ends where a run of digits ends: in generated texts of
+    /// digit groups and the bytes between them, and in the example values of the built-in
+    /// rules alone and glued to digit groups (values the validators accept, whose starts must
+    /// not be claimed). The order number of the corpus is claimed for a phone number, a card
+    /// and an SSN.
+    #[test]
+    fn claimed_starts_reject_every_candidate() {
+        let env = ValidationEnv::default();
+        let mut texts: Vec<String> = Vec::new();
+        for rule in RuleSet::builtin().unwrap().rules() {
+            for example in &rule.examples {
+                for value in parse_example(example).1 {
+                    for (pre, post) in [("", ""), ("12-", ""), ("", " 1"), ("7 ", "-0"), ("", "5")]
+                    {
+                        texts.push(format!("{pre}{value}{post}"));
+                    }
+                }
+            }
+        }
+        let seps = [" ", "-", ".", "/", "  ", "- ", "-a", "(", ") ", "+", "x"];
+        let mut next = crate::testing::xorshift(0x636c_6169_6d73);
+        for _ in 0..6_000 {
+            let mut t = String::new();
+            for g in 0..1 + next() % 6 {
+                if g > 0 {
+                    t.push_str(seps[next() % seps.len()]);
+                }
+                for _ in 0..1 + next() % 8 {
+                    t.push(char::from(b'0' + (next() % 10) as u8));
+                }
+            }
+            texts.push(t);
+        }
+        let mut claimed = [0usize; Validator::ALL.len()];
+        for (v, claimed) in Validator::ALL.into_iter().zip(&mut claimed) {
+            for t in &texts {
+                let b = t.as_bytes();
+                let run_end = |e: usize| {
+                    b[e - 1].is_ascii_digit() && b.get(e).is_none_or(|c| !c.is_ascii_digit())
+                };
+                for start in (0..b.len()).filter(|&s| v.rejects_every_at(b, s)) {
+                    *claimed += 1;
+                    for end in (start + 1..=b.len()).filter(|&e| run_end(e)) {
+                        let span = start..end;
+                        assert!(
+                            v.check(t, span.clone(), span, &env).is_none(),
+                            "{}: {:?} in {t:?}",
+                            v.name(),
+                            &t[start..end]
+                        );
+                    }
+                }
+            }
+        }
+        let of = |v: Validator| claimed[Validator::ALL.iter().position(|&w| w == v).unwrap()];
+        for v in [Validator::Phone, Validator::PaymentCard, Validator::UsSsn] {
+            assert!(of(v) > 1_000, "{}: {} starts claimed", v.name(), of(v));
+            assert!(
+                v.rejects_every_at(b"641-2024876-7871816", 0),
+                "{}",
+                v.name()
+            );
+        }
+        for (v, text) in [
+            (Validator::PaymentCard, "4111 1111 1111 1111"),
+            (Validator::PaymentCard, "3782-822463-10005"),
+            (Validator::PaymentCard, "4111111111111111-1"),
+            (Validator::PaymentCard, "4111 111111111111"),
+            (Validator::Phone, "415-555-2671-1"),
+            (Validator::Phone, "061234567890123 5"),
+            (Validator::UsSsn, "651-40-9363"),
+            (Validator::UsSsn, "651-40-9363 1"),
+        ] {
+            assert!(
+                !v.rejects_every_at(text.as_bytes(), 0),
+                "{}: {text}",
+                v.name()
+            );
+        }
+        for (v, text) in [
+            (Validator::PaymentCard, "411 1111 1111 1111"),
+            (Validator::PaymentCard, "4111 1111-1111 1111"),
+            (Validator::PaymentCard, "4111 1111111 1111"),
+            (Validator::Phone, "415-555-2671-123456"),
+            (Validator::Phone, "415 555-2671/012345"),
+            (Validator::UsSsn, "651-40-9363-2"),
+            (Validator::UsSsn, "65140936 31"),
+        ] {
+            assert!(
+                v.rejects_every_at(text.as_bytes(), 0),
+                "{}: {text}",
+                v.name()
+            );
+        }
     }
 
     /// The engine rules out glued candidates before validating them where a validator

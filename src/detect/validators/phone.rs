@@ -46,6 +46,9 @@ pub fn parse_regions(list: &str) -> Result<PhoneRegions, String> {
 /// The fewest digits of a phone number (ITU-T E.164 numbers in use have 7 to 15).
 pub const MIN_DIGITS: usize = 7;
 
+/// The most digits of a phone number (E.164's limit; [`check`] rejects a candidate with more).
+pub const MAX_DIGITS: usize = 15;
+
 /// Checks a candidate (the engine has already ruled out one glued to a longer token: see
 /// [`super::Validator::check`]).
 pub fn check(candidate: &str, regions: &PhoneRegions) -> Option<Verdict> {
@@ -60,7 +63,7 @@ pub fn check(candidate: &str, regions: &PhoneRegions) -> Option<Verdict> {
         return None;
     }
     // The digits, on the stack: the shape holds at most 15.
-    let mut buf = [0u8; 15];
+    let mut buf = [0u8; MAX_DIGITS];
     let mut n = 0;
     for d in candidate.bytes().filter(u8::is_ascii_digit) {
         *buf.get_mut(n)? = d;

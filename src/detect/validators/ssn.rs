@@ -7,6 +7,9 @@ use super::Verdict;
 /// Numbers published as samples (the Woolworth wallet card, documentation examples).
 const SAMPLES: &[&str] = &["078051120", "219099999", "123456789", "457555462"];
 
+/// The digits of an SSN ([`check`] rejects a candidate with more or fewer).
+pub const DIGITS: usize = 9;
+
 pub fn check(candidate: &str) -> Option<Verdict> {
     let digits: String = candidate
         .bytes()
@@ -19,7 +22,7 @@ pub fn check(candidate: &str) -> Option<Verdict> {
         [a, b] => a == b && (*a == '-' || *a == ' ') && candidate.len() == 11,
         _ => false,
     };
-    if digits.len() != 9 || !shape_ok {
+    if digits.len() != DIGITS || !shape_ok {
         return None;
     }
     let (area, group, serial) = (&digits[..3], &digits[3..5], &digits[5..]);
