@@ -221,6 +221,9 @@ pub struct Detector {
     /// Whether a group's search resumes past its rules' nearest region end (off only in the
     /// reference engine the tests compare with).
     skip_ahead: bool,
+    /// Whether a validator anchored to its region is asked whether the region could hold a
+    /// candidate it accepts before the region is searched (off only in the reference engine).
+    screen_regions: bool,
     /// Per rule: how candidates glued to their token are pruned (none in the reference
     /// engine).
     glue: Vec<Glue>,
@@ -380,6 +383,7 @@ impl Detector {
             groups: AnchorGroup::all(&rules, &walk),
             walk,
             skip_ahead: true,
+            screen_regions: true,
             glue: rules.iter().map(Glue::of).collect(),
             look_ahead,
             rules,
@@ -940,6 +944,16 @@ impl Detector {
         // gets one attempt per region: retrying inside it could only be rejected again, and on
         // hostile input (`a-a-a-…@x.io`) would cost a search per byte.
         let anchored = rule.validator.is_some_and(|v| v.anchored_to_region());
+        // Such a validator may tell from the region alone that it rejects everything in it (a
+        // version string for an IPv4 address).
+        if anchored
+            && self.screen_regions
+            && rule
+                .validator
+                .is_some_and(|v| !v.region_could_pass(text, rs..re))
+        {
+            return;
+        }
         let glue = self.glue[r];
         // Positions where no candidate could be accepted are passed over without a search
         // (see `next_viable_start`): `-2024876` in `641-2024876-7871816`, digits inside
@@ -1713,6 +1727,7 @@ mod tests {
             self.walk.bit = vec![0; self.rules.len()];
             self.groups = AnchorGroup::all(&self.rules, &self.walk);
             self.skip_ahead = false;
+            self.screen_regions = false;
             self.glue.fill(Glue::default());
             self.look_ahead.fill(false);
             self.required = self.rules.iter().map(|_| None).collect();

@@ -13,6 +13,25 @@ fn fills_region(text: &str, span: &Range<usize>, region: &Range<usize>) -> bool 
     span.start == region.start && tail.bytes().all(|b| b == b'.')
 }
 
+/// Whether [`check_v4`] could accept a candidate in `text[region]`. The only candidate that
+/// fills the region is the region without its trailing dots (one that keeps a dot does not
+/// parse): it must parse as an address. The engine asks before it searches a region, which a
+/// version string (`10.0.19041.1`) then never costs.
+pub fn region_could_pass_v4(text: &str, region: Range<usize>) -> bool {
+    text[region]
+        .trim_end_matches('.')
+        .parse::<Ipv4Addr>()
+        .is_ok()
+}
+
+/// [`region_could_pass_v4`] for [`check_v6`] (a time, `09:25:16`, is no address).
+pub fn region_could_pass_v6(text: &str, region: Range<usize>) -> bool {
+    text[region]
+        .trim_end_matches('.')
+        .parse::<Ipv6Addr>()
+        .is_ok()
+}
+
 pub fn check_v4(text: &str, span: Range<usize>, region: Range<usize>) -> Option<Verdict> {
     if !fills_region(text, &span, &region) {
         return None;

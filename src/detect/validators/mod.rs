@@ -194,6 +194,17 @@ impl Validator {
         )
     }
 
+    /// For a validator [`anchored_to_region`](Self::anchored_to_region): false when it rejects
+    /// every candidate in `text[region]`, told from the region alone (an IP address must be
+    /// the whole region: see [`ip::region_could_pass_v4`]). True where it cannot tell.
+    pub fn region_could_pass(self, text: &str, region: Range<usize>) -> bool {
+        match self {
+            Validator::Ipv4 => ip::region_could_pass_v4(text, region),
+            Validator::Ipv6 => ip::region_could_pass_v6(text, region),
+            _ => true,
+        }
+    }
+
     /// True for validators that reject every candidate [`glued_to_token`] calls part of a
     /// longer token ([`Validator::check`] checks it, after the validator's own checks): the
     /// engine rules such candidates out before it asks the validator.
@@ -411,6 +422,82 @@ mod tests {
                 "{}: {text}",
                 v.name()
             );
+        }
+    }
+
+    /// Where [`Validator::region_could_pass`] says no, [`Validator::check`] rejects every
+    /// candidate in the region: every span of every region of generated texts and of
+    /// addresses written with trailing dots and neighbours, for each validator that is
+    /// anchored to its region. Versions and times are ruled out.
+    #[test]
+    fn regions_that_cannot_pass_hold_nothing_accepted() {
+        let env = ValidationEnv::default();
+        let mut texts: Vec<String> = [
+            "192.168.1.20",
+            "8.8.8.8..",
+            "x 10.0.0.1.",
+            "fe80::1",
+            "2001:db8::8a2e:370:7334.",
+            "::ffff:1.2.3.4",
+            "1:2:3:4:5:6:7:8",
+            "a4:83:e7:12:9f:0c",
+            "a.b@example.com.",
+        ]
+        .map(String::from)
+        .to_vec();
+        let alphabet = b"0123456789abcdef:.::..-@ ";
+        let mut next = crate::testing::xorshift(0x7265_6769_6f6e);
+        for _ in 0..1_500 {
+            let n = 1 + next() % 12;
+            texts.push(
+                (0..n)
+                    .map(|_| char::from(alphabet[next() % alphabet.len()]))
+                    .collect(),
+            );
+        }
+        let anchored = Validator::ALL
+            .into_iter()
+            .filter(|v| v.anchored_to_region());
+        let (mut ruled_out, mut accepted) = (0, 0);
+        for v in anchored {
+            for t in &texts {
+                for rs in 0..t.len() {
+                    for re in rs + 1..=t.len() {
+                        if v.region_could_pass(t, rs..re) {
+                            for e in rs + 1..=re {
+                                accepted += usize::from(v.check(t, rs..e, rs..re, &env).is_some());
+                            }
+                            continue;
+                        }
+                        ruled_out += 1;
+                        for (s, e) in (rs..re).flat_map(|s| (s + 1..=re).map(move |e| (s, e))) {
+                            assert!(
+                                v.check(t, s..e, rs..re, &env).is_none(),
+                                "{}: {:?} in region {:?}",
+                                v.name(),
+                                &t[s..e],
+                                &t[rs..re]
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            ruled_out > 10_000 && accepted > 20,
+            "{ruled_out} ruled out, {accepted} accepted"
+        );
+        for (v, region) in [
+            (Validator::Ipv4, "10.0.19041.1"),
+            (Validator::Ipv6, "09:25:16"),
+        ] {
+            assert!(!v.region_could_pass(region, 0..region.len()), "{region}");
+        }
+        for (v, region) in [
+            (Validator::Ipv4, "10.0.0.1.."),
+            (Validator::Ipv6, "fe80::1."),
+        ] {
+            assert!(v.region_could_pass(region, 0..region.len()), "{region}");
         }
     }
 
