@@ -392,36 +392,26 @@ mod tests {
                 v.name()
             );
         }
-        for (v, text) in [
-            (Validator::PaymentCard, "4111 1111 1111 1111"),
-            (Validator::PaymentCard, "3782-822463-10005"),
-            (Validator::PaymentCard, "4111111111111111-1"),
-            (Validator::PaymentCard, "4111 111111111111"),
-            (Validator::Phone, "415-555-2671-1"),
-            (Validator::Phone, "061234567890123 5"),
-            (Validator::UsSsn, "651-40-9363"),
-            (Validator::UsSsn, "651-40-9363 1"),
+        // Named starts: claimed (`true`) or not.
+        for (v, text, claimed) in [
+            (Validator::PaymentCard, "4111 1111 1111 1111", false),
+            (Validator::PaymentCard, "3782-822463-10005", false),
+            (Validator::PaymentCard, "4111111111111111-1", false),
+            (Validator::PaymentCard, "4111 111111111111", false),
+            (Validator::PaymentCard, "411 1111 1111 1111", true),
+            (Validator::PaymentCard, "4111 1111-1111 1111", true),
+            (Validator::PaymentCard, "4111 1111111 1111", true),
+            (Validator::Phone, "415-555-2671-1", false),
+            (Validator::Phone, "061234567890123 5", false),
+            (Validator::Phone, "415-555-2671-123456", true),
+            (Validator::Phone, "415 555-2671/012345", true),
+            (Validator::UsSsn, "651-40-9363", false),
+            (Validator::UsSsn, "651-40-9363 1", false),
+            (Validator::UsSsn, "651-40-9363-2", true),
+            (Validator::UsSsn, "65140936 31", true),
         ] {
-            assert!(
-                !v.rejects_every_at(text.as_bytes(), 0),
-                "{}: {text}",
-                v.name()
-            );
-        }
-        for (v, text) in [
-            (Validator::PaymentCard, "411 1111 1111 1111"),
-            (Validator::PaymentCard, "4111 1111-1111 1111"),
-            (Validator::PaymentCard, "4111 1111111 1111"),
-            (Validator::Phone, "415-555-2671-123456"),
-            (Validator::Phone, "415 555-2671/012345"),
-            (Validator::UsSsn, "651-40-9363-2"),
-            (Validator::UsSsn, "65140936 31"),
-        ] {
-            assert!(
-                v.rejects_every_at(text.as_bytes(), 0),
-                "{}: {text}",
-                v.name()
-            );
+            let got = v.rejects_every_at(text.as_bytes(), 0);
+            assert_eq!(got, claimed, "{}: {text}", v.name());
         }
     }
 
