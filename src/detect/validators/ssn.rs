@@ -11,31 +11,37 @@ const SAMPLES: &[&str] = &["078051120", "219099999", "123456789", "457555462"];
 pub const DIGITS: usize = 9;
 
 pub fn check(candidate: &str) -> Option<Verdict> {
-    let digits: String = candidate
-        .bytes()
-        .filter(u8::is_ascii_digit)
-        .map(char::from)
-        .collect();
-    let seps: Vec<char> = candidate.chars().filter(|c| !c.is_ascii_digit()).collect();
-    let shape_ok = match seps.as_slice() {
+    // Digits and separators on the stack (no allocation for the candidates it rejects): more
+    // than nine digits or two separator bytes is no SSN.
+    let (mut digits, mut seps) = ([0u8; DIGITS], [0u8; 2]);
+    let (mut n, mut n_seps) = (0, 0);
+    for b in candidate.bytes() {
+        if b.is_ascii_digit() {
+            *digits.get_mut(n)? = b;
+            n += 1;
+        } else {
+            *seps.get_mut(n_seps)? = b;
+            n_seps += 1;
+        }
+    }
+    let shape_ok = match &seps[..n_seps] {
         [] => true,
-        [a, b] => a == b && (*a == '-' || *a == ' ') && candidate.len() == 11,
+        [a, b] => a == b && matches!(a, b'-' | b' ') && candidate.len() == 11,
         _ => false,
     };
-    if digits.len() != DIGITS || !shape_ok {
+    if n != DIGITS || !shape_ok {
         return None;
     }
     let (area, group, serial) = (&digits[..3], &digits[3..5], &digits[5..]);
-    if area == "000" || area == "666" || area.starts_with('9') || group == "00" || serial == "0000"
-    {
+    if area == b"000" || area == b"666" || area[0] == b'9' || group == b"00" || serial == b"0000" {
         return None;
     }
-    if SAMPLES.contains(&digits.as_str()) || digits.bytes().all(|b| b == digits.as_bytes()[0]) {
+    if SAMPLES.iter().any(|s| s.as_bytes() == digits) || digits.iter().all(|&b| b == digits[0]) {
         return None;
     }
-    let mut v = Verdict::new(digits);
+    let mut v = Verdict::new(String::from_utf8(digits.to_vec()).ok()?);
     // Nine bare digits are as likely an account or order number.
-    v.requires_context = seps.is_empty();
+    v.requires_context = n_seps == 0;
     Some(v)
 }
 
@@ -67,6 +73,11 @@ mod tests {
             "123-45 6789",
             "12-345-6789",
             "1234-5-6789",
+            "651-40-93631",
+            "651-40-9363-",
+            "651–40–9363",
+            "651.40.9363",
+            "65140936",
         ] {
             assert!(check(s).is_none(), "{s}");
         }
