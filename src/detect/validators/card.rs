@@ -67,9 +67,7 @@ pub fn rejects_every_at(bytes: &[u8], start: usize) -> bool {
     let (mut i, mut digits, mut sep) = (start, 0, None);
     loop {
         let run = i;
-        while bytes.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
+        i = super::digits_end(bytes, i);
         digits += i - run;
         if i == run || digits >= MIN_DIGITS {
             return false;

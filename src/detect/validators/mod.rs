@@ -51,16 +51,14 @@ pub(crate) fn glued_to_token(text: &str, span: &Range<usize>, candidate: &str) -
 /// it (a `-`, `.` or `/` and then a letter or digit: see [`glued_to_token`]), for a validator
 /// that rejects all three. The runs are walked while one or two of ` -./` and a digit come
 /// between them; any other byte there, or a third separator, ends the walk without a claim (a
-/// candidate could go on through it; the bound keeps each start's walk short). `641-2024876-7871816` for a phone number: 3 digits, 10 glued to `-7871816`,
-/// then 17.
+/// candidate could go on through it; the bound keeps each start's walk short).
+/// `641-2024876-7871816` for a phone number: 3 digits, 10 glued to `-7871816`, then 17.
 #[inline]
 fn short_glued_or_long(bytes: &[u8], start: usize, min: usize, max: usize) -> bool {
     let (mut i, mut digits) = (start, 0);
     loop {
         let run = i;
-        while bytes.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
+        i = digits_end(bytes, i);
         if i == run {
             return false;
         }
@@ -74,13 +72,33 @@ fn short_glued_or_long(bytes: &[u8], start: usize, min: usize, max: usize) -> bo
             return false;
         }
         let seps = i;
-        while i - seps < 2 && matches!(bytes.get(i), Some(b' ' | b'-' | b'.' | b'/')) {
-            i += 1;
-        }
+        i = separators_end(bytes, i);
         if i == seps {
             return false;
         }
     }
+}
+
+/// Where the run of ASCII digits from `bytes[i]` ends (`i` where there is none). The claims of
+/// [`Validator::rejects_every_at`] walk a candidate's digit groups with it.
+#[inline]
+fn digits_end(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    i
+}
+
+/// Where the one or two separators (` -./`) between two of a number's digit groups end, from
+/// `bytes[i]` (`i` where there is none): the walks of [`Validator::rejects_every_at`] go no
+/// further between groups.
+#[inline]
+fn separators_end(bytes: &[u8], i: usize) -> usize {
+    let mut e = i;
+    while e - i < 2 && matches!(bytes.get(e), Some(b' ' | b'-' | b'.' | b'/')) {
+        e += 1;
+    }
+    e
 }
 
 /// A digit and one space right before `start`: [`glued_to_token`] calls a candidate starting

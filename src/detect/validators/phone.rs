@@ -126,9 +126,7 @@ pub fn rejects_every_at(bytes: &[u8], start: usize) -> bool {
         short |= i - run < 2;
         // One or two separators, then the next group (parentheses and the rest: no claim).
         let seps = i;
-        while i - seps < 2 && matches!(bytes.get(i), Some(b' ' | b'-' | b'.' | b'/')) {
-            i += 1;
-        }
+        i = super::separators_end(bytes, i);
         if i == seps || !bytes.get(i).is_some_and(u8::is_ascii_digit) {
             return false;
         }
