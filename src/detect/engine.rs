@@ -1410,6 +1410,10 @@ struct Walk {
     class: [u64; 256],
     /// Per byte: the walked rules it anchors.
     anchor: [u64; 256],
+    /// Whether every walked rule is anchored by the ASCII digits and nothing else (the built-in
+    /// rules are): a run then holds an anchor of its rules exactly when it holds a digit,
+    /// which its counts tell, and the walk need not look anchors up byte by byte.
+    digit_anchored: bool,
 }
 
 impl Walk {
@@ -1425,6 +1429,7 @@ impl Walk {
             floors: [Limits::NONE; 64],
             class: [0; 256],
             anchor: [0; 256],
+            digit_anchored: true,
         };
         let mut seen: Vec<&[bool; 256]> = Vec::new();
         for (i, r) in rules.iter().enumerate() {
@@ -1458,6 +1463,8 @@ impl Walk {
                     walk.anchor[b] |= bit;
                 }
             }
+            walk.digit_anchored &=
+                (0..=255u8).all(|b| r.anchor_bytes[usize::from(b)] == b.is_ascii_digit());
         }
         walk
     }
@@ -1469,6 +1476,24 @@ impl Walk {
     /// of their ends. Returns the token's end. `starts` is per-charset scratch (64 long).
     #[inline(never)]
     fn token(
+        &self,
+        bytes: &[u8],
+        p: usize,
+        active: u64,
+        starts: &mut [(usize, Counts)],
+        region: impl FnMut(usize, usize, usize, Counts),
+    ) -> usize {
+        if self.digit_anchored {
+            self.walk_token::<true>(bytes, p, active, starts, region)
+        } else {
+            self.walk_token::<false>(bytes, p, active, starts, region)
+        }
+    }
+
+    /// [`Walk::token`]; `DIGITS`: every walked rule is anchored by the digits alone (see
+    /// [`Walk::digit_anchored`]).
+    #[inline(always)]
+    fn walk_token<const DIGITS: bool>(
         &self,
         bytes: &[u8],
         p: usize,
@@ -1517,7 +1542,9 @@ impl Walk {
                 if self.class[usize::from(b)] & charsets != open {
                     break;
                 }
-                anchored |= self.anchor[usize::from(b)] & active;
+                if !DIGITS {
+                    anchored |= self.anchor[usize::from(b)] & active;
+                }
                 at.add(b);
                 e += 1;
             }
@@ -1528,13 +1555,22 @@ impl Walk {
                 while ended != 0 {
                     let c = ended.trailing_zeros() as usize;
                     ended &= ended - 1;
-                    let mut rules = self.charsets[c & 63] & anchored;
+                    let (rs, before) = starts[c & 63];
+                    let counts = at.since(before);
+                    let mut rules = if DIGITS {
+                        if counts.digits() == 0 {
+                            continue;
+                        }
+                        self.charsets[c & 63] & active
+                    } else {
+                        self.charsets[c & 63] & anchored
+                    };
                     if rules == 0 {
                         continue;
                     }
-                    anchored &= !rules;
-                    let (rs, before) = starts[c & 63];
-                    let counts = at.since(before);
+                    if !DIGITS {
+                        anchored &= !rules;
+                    }
                     if !floors[c & 63].could_hold_match(bytes, rs, e, Some(counts)) {
                         continue;
                     }
@@ -1555,7 +1591,9 @@ impl Walk {
             let Some(b) = b.filter(|_| open != 0) else {
                 return e;
             };
-            anchored |= self.anchor[usize::from(b)] & active;
+            if !DIGITS {
+                anchored |= self.anchor[usize::from(b)] & active;
+            }
             at.add(b);
             e += 1;
         }
@@ -2012,6 +2050,10 @@ mod tests {
         let plain =
             Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default()).reference();
         assert!(fast.walk.rules.len() >= 6, "digit rules are walked");
+        assert!(
+            fast.walk.digit_anchored,
+            "the walk tells anchors by digit counts"
+        );
         let found = same_as_plain(&fast, &plain, &mixed_texts());
         assert!(found > 200, "the inputs hold findings ({found})");
     }
@@ -2223,6 +2265,10 @@ charset = "[0-9.]"
         let index = |id: &str| fast.rules.iter().position(|r| r.id == id).unwrap();
         let (hex, six, code) = (index("hex_ref"), index("six_digits"), index("member_code"));
         assert_ne!(fast.walk.bit[code], 0, "the rule needing context is walked");
+        assert!(
+            !fast.walk.digit_anchored,
+            "the walk looks anchors up byte by byte"
+        );
         let groups = fast
             .groups
             .iter()
