@@ -1414,6 +1414,13 @@ struct Walk {
     /// rules are): a run then holds an anchor of its rules exactly when it holds a digit,
     /// which its counts tell, and the walk need not look anchors up byte by byte.
     digit_anchored: bool,
+    /// Per byte: its charsets in bits 0–5 (where there are at most six), bit 6 when it is an
+    /// ASCII digit and bit 7 when it counts as a separator (see [`Counts`]), for
+    /// [`Walk::short_token`].
+    class8: [u8; 256],
+    /// Whether [`Walk::short_token`] can walk tokens: the rules are digit-anchored and their
+    /// charsets fit in `class8`.
+    short_tokens: bool,
 }
 
 impl Walk {
@@ -1430,6 +1437,8 @@ impl Walk {
             class: [0; 256],
             anchor: [0; 256],
             digit_anchored: true,
+            class8: [0; 256],
+            short_tokens: false,
         };
         let mut seen: Vec<&[bool; 256]> = Vec::new();
         for (i, r) in rules.iter().enumerate() {
@@ -1466,34 +1475,30 @@ impl Walk {
             walk.digit_anchored &=
                 (0..=255u8).all(|b| r.anchor_bytes[usize::from(b)] == b.is_ascii_digit());
         }
+        walk.short_tokens = walk.digit_anchored && walk.n_charsets <= 6;
+        if walk.short_tokens {
+            for ((class8, &class), &counted) in
+                walk.class8.iter_mut().zip(&walk.class).zip(&COUNTED)
+            {
+                let digit = u8::from(counted & 1 == 1) << 6;
+                let sep = u8::from(counted >> 32 & 1 == 1) << 7;
+                // At most six charsets: the class fits in bits 0–5.
+                *class8 = class as u8 | digit | sep;
+            }
+        }
         walk
     }
 
     /// Walks the token around `p` (the longest run of bytes in the charset of an `active`
     /// rule; `bytes[p]` anchors one) in one forward pass. Each `active` rule's regions in it
     /// (its longest charset runs that hold one of its anchor bytes) go to
-    /// `region(k, start, end, counts)`, `k` being the rule's index in the walk, in the order
-    /// of their ends. Returns the token's end. `starts` is per-charset scratch (64 long).
+    /// `region(k, start, end, counts)`, `k` being the rule's index in the walk, each rule's
+    /// in the order of their ends. Returns the token's end. `starts` is per-charset scratch
+    /// (64 long). A short token whose digits touch a letter (a hash, a UUID: its charset runs
+    /// change at almost every byte) is walked with bit masks ([`Walk::short_token`]); the
+    /// others byte by byte, which costs less where runs are long (`641-2024876-7871816`).
     #[inline(never)]
     fn token(
-        &self,
-        bytes: &[u8],
-        p: usize,
-        active: u64,
-        starts: &mut [(usize, Counts)],
-        region: impl FnMut(usize, usize, usize, Counts),
-    ) -> usize {
-        if self.digit_anchored {
-            self.walk_token::<true>(bytes, p, active, starts, region)
-        } else {
-            self.walk_token::<false>(bytes, p, active, starts, region)
-        }
-    }
-
-    /// [`Walk::token`]; `DIGITS`: every walked rule is anchored by the digits alone (see
-    /// [`Walk::digit_anchored`]).
-    #[inline(always)]
-    fn walk_token<const DIGITS: bool>(
         &self,
         bytes: &[u8],
         p: usize,
@@ -1516,6 +1521,118 @@ impl Walk {
             0,
             "p is in the token"
         );
+        if self.short_tokens && lettered(bytes, p) {
+            if let Some(end) = self.short_token(bytes, p, active, charsets, &mut region) {
+                return end;
+            }
+            self.walk_token::<true>(bytes, p, active, charsets, starts, region)
+        } else if self.digit_anchored {
+            self.walk_token::<true>(bytes, p, active, charsets, starts, region)
+        } else {
+            self.walk_token::<false>(bytes, p, active, charsets, starts, region)
+        }
+    }
+
+    /// [`Walk::token`] for a token shorter than [`SHORT_TOKEN`] bytes (`None`, having called
+    /// nothing, for a longer one), with bit masks instead of a pass byte by byte: a mask per
+    /// charset of the token's bytes in it, and of its digits and separators, eight bytes a
+    /// step. A charset's runs as long as its floor's length are found with shifts of its
+    /// mask (a token of hex letters and digits has many short digit runs, none that long);
+    /// a run's counts are the bits of the digit and separator masks in it. Regions go to
+    /// `region` charset by charset, each charset's in order (the order across rules does not
+    /// matter: each rule has one charset).
+    #[inline(always)]
+    fn short_token(
+        &self,
+        bytes: &[u8],
+        p: usize,
+        active: u64,
+        charsets: u64,
+        region: &mut impl FnMut(usize, usize, usize, Counts),
+    ) -> Option<usize> {
+        // At most six charsets, bits 0–5 (see `class8`).
+        let inside = charsets as u8;
+        let mut s = p;
+        while s > 0 && self.class8[usize::from(bytes[s - 1])] & inside != 0 {
+            s -= 1;
+            if p - s == SHORT_TOKEN {
+                return None;
+            }
+        }
+        // Bit i of `planes[j]`: bit j of `class8` of byte `s + i`.
+        let mut planes = [0u64; 8];
+        let mut len = None;
+        for step in 0..SHORT_TOKEN / 16 {
+            let at = s + 16 * step;
+            // Bytes past the string's end are 0: in no charset.
+            let mut class = [0u8; 16];
+            let chunk = bytes.get(at..).unwrap_or_default();
+            for (c, &b) in class.iter_mut().zip(chunk) {
+                *c = self.class8[usize::from(b)];
+            }
+            let (step_planes, outside) = planes16(&class, inside);
+            for (plane, bits) in planes.iter_mut().zip(step_planes) {
+                *plane |= u64::from(bits) << (16 * step);
+            }
+            if outside != 0 {
+                len = Some(16 * step + outside.trailing_zeros() as usize);
+                break;
+            }
+        }
+        let len = len?;
+        // The planes run on past the token to the end of its last sixteen bytes: a run there
+        // holds none of these digits, so it goes nowhere (and no run crosses the token's end,
+        // a byte in no active charset, so the separators of a run with digits are the token's).
+        let digits = planes[6] & ((1u64 << len) - 1);
+        let seps = planes[7];
+        let mut left = charsets;
+        while left != 0 {
+            let c = left.trailing_zeros() as usize;
+            left &= left - 1;
+            let floor = &self.floors[c & 63];
+            let runs = planes[c & 7];
+            let mut long = long_run_starts(runs, floor.min_len);
+            while long != 0 {
+                let rs = long.trailing_zeros();
+                let run_len = (!(runs >> rs)).trailing_zeros();
+                let run = (u64::MAX >> (64 - run_len)) << rs;
+                long &= !run;
+                // A run without a digit holds no anchor.
+                let d = (digits & run).count_ones();
+                if d == 0 {
+                    continue;
+                }
+                let counts = Counts {
+                    packed: u64::from(d) | u64::from((seps & run).count_ones()) << 32,
+                };
+                let (rs, re) = (s + rs as usize, s + (rs + run_len) as usize);
+                if !floor.could_hold_match(bytes, rs, re, Some(counts)) {
+                    continue;
+                }
+                let mut rules = self.charsets[c & 63] & active;
+                while rules != 0 {
+                    let k = rules.trailing_zeros() as usize;
+                    rules &= rules - 1;
+                    region(k, rs, re, counts);
+                }
+            }
+        }
+        Some(s + len)
+    }
+
+    /// [`Walk::token`]; `DIGITS`: every walked rule is anchored by the digits alone (see
+    /// [`Walk::digit_anchored`]).
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn walk_token<const DIGITS: bool>(
+        &self,
+        bytes: &[u8],
+        p: usize,
+        active: u64,
+        charsets: u64,
+        starts: &mut [(usize, Counts)],
+        mut region: impl FnMut(usize, usize, usize, Counts),
+    ) -> usize {
         // A fixed length, so that indexing by a charset's bit needs no bounds check.
         let starts = &mut starts[..64];
         let floors = &self.floors;
@@ -1598,6 +1715,83 @@ impl Walk {
             e += 1;
         }
     }
+}
+
+/// Whether the digit run at `p` touches an ASCII letter: the token is then likely one of
+/// hex letters and digits (a hash, a UUID), whose charset runs change at almost every byte.
+#[inline(always)]
+fn lettered(bytes: &[u8], p: usize) -> bool {
+    let after = bytes[p..].iter().position(|b| !b.is_ascii_digit());
+    (p > 0 && bytes[p - 1].is_ascii_alphabetic())
+        || after.is_some_and(|k| bytes[p + k].is_ascii_alphabetic())
+}
+
+/// Tokens shorter than this are walked by [`Walk::short_token`] (a mask bit per byte).
+const SHORT_TOKEN: usize = 64;
+
+/// The bit planes of sixteen bytes (bit i of plane j: bit j of `bytes[i]`), and the bytes
+/// with no bit of `inside` (bit i for `bytes[i]`): with SSE2, which every x86-64 target has,
+/// a shift and a byte mask per plane.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn planes16(bytes: &[u8; 16], inside: u8) -> ([u16; 8], u16) {
+    use std::arch::x86_64::{
+        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+        _mm_setzero_si128, _mm_slli_epi16,
+    };
+    // SAFETY: SSE2 is part of every x86-64 target, so these run wherever this compiles; the
+    // load reads the sixteen bytes of `bytes` (unaligned loads need no alignment).
+    unsafe {
+        let x = _mm_loadu_si128(bytes.as_ptr().cast::<__m128i>());
+        // A byte's top bit, for each byte: bit i of the mask.
+        let top = |v: __m128i| _mm_movemask_epi8(v) as u16;
+        let planes = [
+            top(_mm_slli_epi16::<7>(x)),
+            top(_mm_slli_epi16::<6>(x)),
+            top(_mm_slli_epi16::<5>(x)),
+            top(_mm_slli_epi16::<4>(x)),
+            top(_mm_slli_epi16::<3>(x)),
+            top(_mm_slli_epi16::<2>(x)),
+            top(_mm_slli_epi16::<1>(x)),
+            top(x),
+        ];
+        let held = _mm_and_si128(x, _mm_set1_epi8(i8::from_ne_bytes([inside])));
+        let outside = top(_mm_cmpeq_epi8(held, _mm_setzero_si128()));
+        (planes, outside)
+    }
+}
+
+/// [`planes16`] a byte at a time.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn planes16(bytes: &[u8; 16], inside: u8) -> ([u16; 8], u16) {
+    let (mut planes, mut outside) = ([0u16; 8], 0u16);
+    for (i, &b) in bytes.iter().enumerate() {
+        for (j, plane) in planes.iter_mut().enumerate() {
+            *plane |= u16::from(b >> j & 1) << i;
+        }
+        outside |= u16::from(b & inside == 0) << i;
+    }
+    (planes, outside)
+}
+
+/// The bits of `runs` that start `len` set bits in a row: a run of at least `len` set bits
+/// has its first bit here (and the next ones but its last `len - 1`). The run lengths
+/// double while they can, then one overlapping step makes up the rest.
+#[inline(always)]
+fn long_run_starts(runs: u64, len: usize) -> u64 {
+    if len > 64 {
+        return 0;
+    }
+    let (mut starts, mut have) = (runs, 1);
+    while 2 * have <= len {
+        starts &= starts >> have;
+        have *= 2;
+    }
+    if have < len {
+        starts &= starts >> (len - have);
+    }
+    starts
 }
 
 /// What a region must have to hold a match of a rule, copied out of the rule for the loop
@@ -2040,6 +2234,122 @@ mod tests {
             assert_eq!(run(fast, t), want, "{t:?}");
         }
         found
+    }
+
+    /// The regions and the token end [`Walk::short_token`] gives, against the byte-by-byte
+    /// walk, at every digit of generated texts: hex tokens, digit groups with every walked
+    /// separator, letters on either side, tokens of 60–70 bytes (around the mask's width)
+    /// and strings that end inside a token. The order of the regions may differ (charset by
+    /// charset); what they are may not.
+    #[test]
+    fn short_tokens_walk_as_the_byte_walk_does() {
+        let d = Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default());
+        let walk = &d.walk;
+        assert!(
+            walk.short_tokens,
+            "the built-in rules' tokens are walked by masks"
+        );
+        let pieces = [
+            "0",
+            "7",
+            "42",
+            "555",
+            "2671",
+            "4111",
+            "123456",
+            "20060",
+            " ",
+            "  ",
+            "-",
+            ".",
+            ":",
+            "/",
+            "(",
+            ")",
+            "+",
+            "a",
+            "f",
+            "e5",
+            "cab5f5",
+            "B",
+            "Z",
+            "GB82",
+            "x",
+            "g",
+            "_",
+            "é",
+            "T",
+            "::",
+            "1234567890123",
+            "x",
+            " q ",
+            "555 2671 4111",
+            "x 415-555-2671",
+        ];
+        let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15);
+        let mut starts = vec![(0, Counts::default()); 64];
+        let (mut compared, mut regions, mut masked) = (0, 0, 0);
+        for n in 0..6000 {
+            let mut text = String::new();
+            let target = [8, 24, 62, 70][n % 4];
+            while text.len() < target {
+                text.push_str(pieces[next() % pieces.len()]);
+            }
+            let bytes = text.as_bytes();
+            for p in (0..bytes.len()).filter(|&p| bytes[p].is_ascii_digit()) {
+                for active in [walk.all_rules, walk.all_rules & !1, 1 | 4] {
+                    if walk.class[usize::from(bytes[p])] & active_charsets(walk, active) == 0 {
+                        continue;
+                    }
+                    let charsets = active_charsets(walk, active);
+                    let mut want = Vec::new();
+                    let end = walk.walk_token::<true>(
+                        bytes,
+                        p,
+                        active,
+                        charsets,
+                        &mut starts,
+                        |k, rs, re, c| want.push((k, rs, re, c.packed)),
+                    );
+                    let mut got = Vec::new();
+                    let short = walk.short_token(
+                        bytes,
+                        p,
+                        active,
+                        charsets,
+                        &mut |k, rs, re, c: Counts| got.push((k, rs, re, c.packed)),
+                    );
+                    compared += 1;
+                    let Some(short_end) = short else {
+                        assert!(got.is_empty(), "nothing is called before giving up");
+                        let mut s = p;
+                        while s > 0 && walk.class[usize::from(bytes[s - 1])] & charsets != 0 {
+                            s -= 1;
+                        }
+                        assert!(end - s >= SHORT_TOKEN, "{text:?} at {p}");
+                        continue;
+                    };
+                    masked += 1;
+                    assert_eq!(short_end, end, "{text:?} at {p}");
+                    want.sort_unstable();
+                    got.sort_unstable();
+                    assert_eq!(got, want, "{text:?} at {p} active {active:b}");
+                    regions += want.len();
+                }
+            }
+        }
+        assert!(
+            masked > 20_000 && masked < compared,
+            "{masked} of {compared}"
+        );
+        assert!(regions > 5_000, "regions compared: {regions}");
+    }
+
+    /// The charsets of the `active` rules of `walk`.
+    fn active_charsets(walk: &Walk, active: u64) -> u64 {
+        (0..walk.n_charsets)
+            .filter(|&c| walk.charsets[c] & active != 0)
+            .fold(0, |m, c| m | 1 << c)
     }
 
     /// The token walk, the group skips and anchor-start regions change how much work is done,
