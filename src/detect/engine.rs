@@ -1565,13 +1565,15 @@ impl Walk {
         let mut len = None;
         for step in 0..SHORT_TOKEN / 16 {
             let at = s + 16 * step;
-            // Bytes past the string's end are 0: in no charset.
-            let mut class = [0u8; 16];
+            // The sixteen classes in two words, byte i of the pair for byte `at + i` (built in
+            // registers: stored byte by byte and loaded as one vector, they would wait for
+            // the stores to reach the cache). Bytes past the string's end are 0: in no charset.
+            let mut class = [0u64; 2];
             let chunk = bytes.get(at..).unwrap_or_default();
-            for (c, &b) in class.iter_mut().zip(chunk) {
-                *c = self.class8[usize::from(b)];
+            for (i, &b) in chunk.iter().take(16).enumerate() {
+                class[i / 8] |= u64::from(self.class8[usize::from(b)]) << (8 * (i % 8));
             }
-            let (step_planes, outside) = planes16(&class, inside);
+            let (step_planes, outside) = planes16(class, inside);
             for (plane, bits) in planes.iter_mut().zip(step_planes) {
                 *plane |= u64::from(bits) << (16 * step);
             }
@@ -1737,20 +1739,21 @@ const MASKED_CHARSETS: u32 = 4;
 /// Tokens shorter than this are walked by [`Walk::short_token`] (a mask bit per byte).
 const SHORT_TOKEN: usize = 64;
 
-/// The bit planes of sixteen bytes (bit i of plane j: bit j of `bytes[i]`), and the bytes
-/// with no bit of `inside` (bit i for `bytes[i]`): with SSE2, which every x86-64 target has,
-/// a shift and a byte mask per plane.
+/// The bit planes of sixteen bytes, given as two little-endian words (bit i of plane j: bit
+/// j of byte i), and the bytes with no bit of `inside` (bit i for byte i): with SSE2, which
+/// every x86-64 target has, a shift and a byte mask per plane.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn planes16(bytes: &[u8; 16], inside: u8) -> ([u16; 8], u16) {
+fn planes16(bytes: [u64; 2], inside: u8) -> ([u16; 8], u16) {
     use std::arch::x86_64::{
-        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set1_epi8, _mm_set_epi64x,
         _mm_setzero_si128, _mm_slli_epi16,
     };
-    // SAFETY: SSE2 is part of every x86-64 target, so these run wherever this compiles; the
-    // load reads the sixteen bytes of `bytes` (unaligned loads need no alignment).
+    let [lo, hi] = bytes.map(|w| i64::from_ne_bytes(w.to_ne_bytes()));
+    // SAFETY: SSE2 is part of every x86-64 target, so these run wherever this compiles; they
+    // compute on values only.
     unsafe {
-        let x = _mm_loadu_si128(bytes.as_ptr().cast::<__m128i>());
+        let x = _mm_set_epi64x(hi, lo);
         // A byte's top bit, for each byte: bit i of the mask.
         let top = |v: __m128i| _mm_movemask_epi8(v) as u16;
         let planes = [
@@ -1772,9 +1775,10 @@ fn planes16(bytes: &[u8; 16], inside: u8) -> ([u16; 8], u16) {
 /// [`planes16`] a byte at a time.
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-fn planes16(bytes: &[u8; 16], inside: u8) -> ([u16; 8], u16) {
+fn planes16(bytes: [u64; 2], inside: u8) -> ([u16; 8], u16) {
     let (mut planes, mut outside) = ([0u16; 8], 0u16);
-    for (i, &b) in bytes.iter().enumerate() {
+    for i in 0..16 {
+        let b = (bytes[i / 8] >> (8 * (i % 8))) as u8;
         for (j, plane) in planes.iter_mut().enumerate() {
             *plane |= u16::from(b >> j & 1) << i;
         }
