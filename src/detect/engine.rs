@@ -1507,36 +1507,39 @@ impl Walk {
         starts: &mut [(usize, Counts)],
         mut region: impl FnMut(usize, usize, usize, Counts),
     ) -> usize {
-        // The charsets of the active rules: all of them when every walked rule is active.
-        let charsets = if active == self.all_rules {
-            self.all_charsets
-        } else {
-            self.charsets[..self.n_charsets]
-                .iter()
-                .enumerate()
-                .filter(|(_, &rules)| rules & active != 0)
-                .fold(0u64, |m, (c, _)| m | 1 << c)
-        };
+        let charsets = self.charsets_of(active);
         debug_assert_ne!(
             self.class[usize::from(bytes[p])] & charsets,
             0,
             "p is in the token"
         );
+        if !self.digit_anchored {
+            return self.walk_token::<false>(bytes, p, active, charsets, starts, region);
+        }
         if self.short_tokens && charsets.count_ones() >= MASKED_CHARSETS && lettered(bytes, p) {
             if let Some(end) = self.short_token(bytes, p, active, charsets, &mut region) {
                 return end;
             }
-            self.walk_token::<true>(bytes, p, active, charsets, starts, region)
-        } else if self.digit_anchored {
-            self.walk_token::<true>(bytes, p, active, charsets, starts, region)
-        } else {
-            self.walk_token::<false>(bytes, p, active, charsets, starts, region)
         }
+        self.walk_token::<true>(bytes, p, active, charsets, starts, region)
+    }
+
+    /// The charsets of the `active` rules: all of them when every walked rule is active.
+    #[inline(always)]
+    fn charsets_of(&self, active: u64) -> u64 {
+        if active == self.all_rules {
+            return self.all_charsets;
+        }
+        self.charsets[..self.n_charsets]
+            .iter()
+            .enumerate()
+            .filter(|(_, &rules)| rules & active != 0)
+            .fold(0u64, |m, (c, _)| m | 1 << c)
     }
 
     /// [`Walk::token`] for a token shorter than [`SHORT_TOKEN`] bytes (`None`, having called
     /// nothing, for a longer one), with bit masks instead of a pass byte by byte: a mask per
-    /// charset of the token's bytes in it, and of its digits and separators, eight bytes a
+    /// charset of the token's bytes in it, and of its digits and separators, sixteen bytes a
     /// step. A charset's runs as long as its floor's length are found with shifts of its
     /// mask (a token of hex letters and digits has many short digit runs, none that long);
     /// a run's counts are the bits of the digit and separator masks in it. Regions go to
@@ -2310,10 +2313,10 @@ mod tests {
             let bytes = text.as_bytes();
             for p in (0..bytes.len()).filter(|&p| bytes[p].is_ascii_digit()) {
                 for active in [walk.all_rules, walk.all_rules & !1, 1 | 4] {
-                    if walk.class[usize::from(bytes[p])] & active_charsets(walk, active) == 0 {
+                    let charsets = walk.charsets_of(active);
+                    if walk.class[usize::from(bytes[p])] & charsets == 0 {
                         continue;
                     }
-                    let charsets = active_charsets(walk, active);
                     let mut want = Vec::new();
                     let end = walk.walk_token::<true>(
                         bytes,
@@ -2355,13 +2358,6 @@ mod tests {
             "{masked} of {compared}"
         );
         assert!(regions > 5_000, "regions compared: {regions}");
-    }
-
-    /// The charsets of the `active` rules of `walk`.
-    fn active_charsets(walk: &Walk, active: u64) -> u64 {
-        (0..walk.n_charsets)
-            .filter(|&c| walk.charsets[c] & active != 0)
-            .fold(0, |m, c| m | 1 << c)
     }
 
     /// The token walk, the group skips and anchor-start regions change how much work is done,
