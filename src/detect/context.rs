@@ -1,8 +1,8 @@
 //! Context words: whole words near a match, or tokens of the field name it sits in, that make a
 //! match more (or less) likely to be personal data.
 
-use super::engine::is_word;
 use super::literals::LiteralSet;
+use super::region::is_word;
 use crate::rules::ContextSpec;
 
 #[derive(Debug)]
@@ -91,8 +91,9 @@ impl Context {
         is(key) || key_tokens(key).any(is)
     }
 
-    /// [`Context::signal`], with the word search kept inside `limits` (the gap between a match
-    /// and its neighbours, when context words support only the closest match).
+    /// Looks at `window` bytes either side of `text[start..end]` and at the field name `key`,
+    /// with the word search kept inside `limits` (the gap between a match and its neighbours,
+    /// when context words support only the closest match).
     pub fn signal_within(
         &self,
         text: &str,

@@ -14,7 +14,9 @@ pub mod engine;
 pub mod fields;
 mod literals;
 pub mod opaque;
+mod region;
 pub mod validators;
+mod walk;
 
 pub use allow::AllowList;
 pub use engine::{Detector, Match, Scratch};
