@@ -1,7 +1,7 @@
 //! The matcher ([`Detector`]): anchors → regions → regex → boundary and validator → overlaps →
 //! context. This file holds the tables built from the rules and the pass over a string's
-//! anchors; the search of one rule's region is in [`search`], the regions of the digit-anchored
-//! token rules come from the token walk ([`super::walk`]).
+//! anchors; the search of one rule's region is in `search.rs`, the regions of the digit-anchored
+//! token rules come from the token walk (`detect/walk.rs`).
 
 use super::bytesearch::ByteSet;
 use super::context::{Context, Signal};
