@@ -45,6 +45,10 @@ pub(super) struct Walk {
     /// Whether [`Walk::short_token`] can walk tokens: the rules are digit-anchored and their
     /// charsets fit in `class8`.
     short_tokens: bool,
+    /// Whether this CPU has POPCNT, BMI1, BMI2 and LZCNT, for the copy of the walk compiled
+    /// with them ([`Walk::token`]; always false off x86-64, where nothing reads it).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    bit_instructions: bool,
 }
 
 impl Walk {
@@ -63,6 +67,7 @@ impl Walk {
             digit_anchored: true,
             class8: [0; 256],
             short_tokens: false,
+            bit_instructions: bit_instructions(),
         };
         let mut seen: Vec<&[bool; 256]> = Vec::new();
         for (i, r) in rules.iter().enumerate() {
@@ -122,8 +127,48 @@ impl Walk {
     /// change at almost every byte) is walked with bit masks ([`Walk::short_token`]) where
     /// [`MASKED_CHARSETS`] charsets or more are active; the others byte by byte, which costs
     /// less where runs are long (`641-2024876-7871816`).
+    ///
+    /// Where the CPU has them ([`Walk::bit_instructions`]), the walk is compiled a second
+    /// time with POPCNT, BMI and LZCNT (x86-64 release builds target plain x86-64, which has
+    /// none of them) and that copy runs.
     #[inline(never)]
     pub(super) fn token(
+        &self,
+        bytes: &[u8],
+        p: usize,
+        active: u64,
+        starts: &mut [(usize, Counts)],
+        region: impl FnMut(usize, usize, usize, Counts),
+    ) -> usize {
+        #[cfg(target_arch = "x86_64")]
+        if self.bit_instructions {
+            // SAFETY: `bit_instructions` is set only where the CPU has the features
+            // `token_bit_instructions` is compiled with (see `Walk::new`).
+            return unsafe { self.token_bit_instructions(bytes, p, active, starts, region) };
+        }
+        self.token_any(bytes, p, active, starts, region)
+    }
+
+    /// [`Walk::token`] compiled with POPCNT, BMI1, BMI2 and LZCNT.
+    ///
+    /// # Safety
+    /// The CPU must have these features.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt,bmi1,bmi2,lzcnt")]
+    unsafe fn token_bit_instructions(
+        &self,
+        bytes: &[u8],
+        p: usize,
+        active: u64,
+        starts: &mut [(usize, Counts)],
+        region: impl FnMut(usize, usize, usize, Counts),
+    ) -> usize {
+        self.token_any(bytes, p, active, starts, region)
+    }
+
+    /// [`Walk::token`] for any CPU (inlined into both copies).
+    #[inline(always)]
+    fn token_any(
         &self,
         bytes: &[u8],
         p: usize,
@@ -362,6 +407,21 @@ impl Walk {
     }
 }
 
+/// Whether this CPU has the features [`Walk::token`]'s second copy is compiled with.
+fn bit_instructions() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("popcnt")
+            && std::arch::is_x86_feature_detected!("bmi1")
+            && std::arch::is_x86_feature_detected!("bmi2")
+            && std::arch::is_x86_feature_detected!("lzcnt")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
 /// Whether the digit run at `p` touches an ASCII letter: the token is then likely one of
 /// hex letters and digits (a hash, a UUID), whose charset runs change at almost every byte.
 #[inline(always)]
@@ -453,18 +513,10 @@ mod tests {
     use super::*;
     use crate::rules::RuleSet;
 
-    /// The regions and the token end [`Walk::short_token`] gives, against the byte-by-byte
-    /// walk, at every digit of generated texts: hex tokens, digit groups with every walked
-    /// separator, letters on either side, tokens of 60–70 bytes (around the mask's width)
-    /// and strings that end inside a token. The order of the regions may differ (charset by
-    /// charset); what they are may not.
-    #[test]
-    fn short_tokens_walk_as_the_byte_walk_does() {
-        let walk = &Walk::new(RuleSet::builtin().unwrap().rules());
-        assert!(
-            walk.short_tokens,
-            "the built-in rules' tokens are walked by masks"
-        );
+    /// Generated texts for the walk: hex tokens, digit groups with every walked separator,
+    /// letters on either side, tokens of 60–70 bytes (around the mask's width) and strings
+    /// that end inside a token.
+    fn token_texts() -> Vec<String> {
         let pieces = [
             "0",
             "7",
@@ -503,14 +555,74 @@ mod tests {
             "x 415-555-2671",
         ];
         let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15);
+        (0..6000)
+            .map(|n| {
+                let mut text = String::new();
+                let target = [8, 24, 62, 70][n % 4];
+                while text.len() < target {
+                    text.push_str(pieces[next() % pieces.len()]);
+                }
+                text
+            })
+            .collect()
+    }
+
+    /// The copy of the walk compiled with POPCNT and BMI gives the regions and token ends the
+    /// copy for any CPU gives, at every digit of the generated texts.
+    #[test]
+    fn both_copies_of_the_walk_agree() {
+        let mut walk = Walk::new(RuleSet::builtin().unwrap().rules());
+        if !walk.bit_instructions {
+            eprintln!("this CPU lacks POPCNT, BMI or LZCNT: only the portable walk runs");
+            return;
+        }
+        let mut starts = vec![(0, Counts::default()); 64];
+        let mut walked = |walk: &Walk, text: &str, p: usize, active: u64| {
+            let mut found = Vec::new();
+            let end = walk.token(text.as_bytes(), p, active, &mut starts, |k, rs, re, c| {
+                found.push((k, rs, re, c.digits(), c.seps()))
+            });
+            (end, found)
+        };
+        let (mut compared, mut regions) = (0, 0);
+        for text in token_texts() {
+            let bytes = text.as_bytes();
+            for p in (0..bytes.len()).filter(|&p| bytes[p].is_ascii_digit()) {
+                for active in [walk.all_rules, walk.all_rules & !1, 1 | 4] {
+                    if walk.class[usize::from(bytes[p])] & walk.charsets_of(active) == 0 {
+                        continue;
+                    }
+                    walk.bit_instructions = true;
+                    let with = walked(&walk, &text, p, active);
+                    walk.bit_instructions = false;
+                    let without = walked(&walk, &text, p, active);
+                    assert_eq!(with, without, "{text:?} at {p} active {active:b}");
+                    compared += 1;
+                    regions += with.1.len();
+                }
+            }
+        }
+        assert!(
+            compared > 20_000 && regions > 5_000,
+            "{compared} walks, {regions} regions"
+        );
+    }
+
+    /// The regions and the token end [`Walk::short_token`] gives, against the byte-by-byte
+    /// walk, at every digit of generated texts: hex tokens, digit groups with every walked
+    /// separator, letters on either side, tokens of 60–70 bytes (around the mask's width)
+    /// and strings that end inside a token. The order of the regions may differ (charset by
+    /// charset); what they are may not.
+    #[test]
+    fn short_tokens_walk_as_the_byte_walk_does() {
+        let walk = &Walk::new(RuleSet::builtin().unwrap().rules());
+        assert!(
+            walk.short_tokens,
+            "the built-in rules' tokens are walked by masks"
+        );
         let mut starts = vec![(0, Counts::default()); 64];
         let (mut compared, mut regions, mut masked) = (0, 0, 0);
-        for n in 0..6000 {
-            let mut text = String::new();
-            let target = [8, 24, 62, 70][n % 4];
-            while text.len() < target {
-                text.push_str(pieces[next() % pieces.len()]);
-            }
+        for text in token_texts() {
             let bytes = text.as_bytes();
             for p in (0..bytes.len()).filter(|&p| bytes[p].is_ascii_digit()) {
                 for active in [walk.all_rules, walk.all_rules & !1, 1 | 4] {
