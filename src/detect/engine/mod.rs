@@ -123,6 +123,10 @@ pub struct Detector {
     dfas: Vec<std::sync::OnceLock<Option<regex_automata::dfa::regex::Regex>>>,
     /// Per rule: regex searches so far, until its DFA is built.
     searches: Vec<std::sync::atomic::AtomicU32>,
+    /// Per rule: its regex anchored at the start of the haystack (`^(?:…)`), built on first
+    /// use, for the rules searched only from their region's start that have no DFA (see
+    /// [`Detector::find_at_start`]).
+    at_start: Vec<std::sync::OnceLock<Option<regex::Regex>>>,
     contexts: Vec<Context>,
     /// Per rule: whether its regions are counted before the search. Not where it would not
     /// help: a rule that needs no digits or separators, or whose regions are words and spaces
@@ -277,6 +281,7 @@ impl Detector {
             required_bytes,
             dfas: rules.iter().map(|_| std::sync::OnceLock::new()).collect(),
             searches: rules.iter().map(|_| Default::default()).collect(),
+            at_start: rules.iter().map(|_| std::sync::OnceLock::new()).collect(),
             contexts: rules.iter().map(|r| Context::new(&r.context)).collect(),
             counted: rules
                 .iter()

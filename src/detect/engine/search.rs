@@ -276,13 +276,21 @@ impl Detector {
             if re - pos < rule.min_len {
                 break;
             }
-            let Some((ms, me)) = self.find(r, &text[pos..re]) else {
+            // A validator anchored to the region accepts only a match starting at its start:
+            // one search there, forward only (where the leftmost match starts later, it is
+            // rejected whatever it is).
+            let found = if anchored {
+                if pos != rs {
+                    break;
+                }
+                self.find_at_start(r, &text[pos..re])
+            } else {
+                self.find(r, &text[pos..re])
+            };
+            let Some((ms, me)) = found else {
                 break;
             };
             let (ms, me) = (pos + ms, pos + me);
-            if anchored && ms != rs {
-                break;
-            }
             if ms == me {
                 pos = next_boundary(text, ms + 1);
                 continue;
@@ -314,6 +322,25 @@ impl Detector {
             return m;
         }
         rule.regex.find(hay).map(|m| (m.start(), m.end()))
+    }
+
+    /// The leftmost-first match of rule `r` in `hay` if it starts at `hay`'s start: what
+    /// [`Detector::find`] gives when its match starts there, `None` otherwise. The DFA walks
+    /// forward from the start; without one, the rule's regex anchored there (`^(?:…)`)
+    /// searches, which spares the `regex` crate's reverse search for where the match starts.
+    pub(super) fn find_at_start(&self, r: usize, hay: &str) -> Option<(usize, usize)> {
+        if let Some(dfa) = self.dfa(r) {
+            if let Ok(end) = anchored_end(dfa.forward(), hay.as_bytes(), 0) {
+                return end.map(|end| (0, end));
+            }
+        }
+        let anchored = self.at_start[r].get_or_init(|| {
+            regex::Regex::new(&format!("^(?:{})", self.rules[r].regex.as_str())).ok()
+        });
+        match anchored {
+            Some(re) => re.find(hay).map(|m| (m.start(), m.end())),
+            None => self.find(r, hay).filter(|&(ms, _)| ms == 0),
+        }
     }
 
     /// Where rule `r`'s next match in `text` from `from` starts, if anywhere, for a rule that

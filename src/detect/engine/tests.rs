@@ -83,6 +83,63 @@ fn switches_to_the_dfa_after_enough_searches() {
     assert_eq!(d.find(r, hay), want);
 }
 
+/// The search from a region's start finds the match the search of the region finds where
+/// that starts there, and nothing otherwise: with the rule's regex anchored there, and with
+/// its DFA once built.
+#[test]
+fn search_at_start_is_the_search_where_it_starts_there() {
+    let d = Detector::new(RuleSet::builtin().unwrap(), ValidationEnv::default());
+    let (mut found, mut by_regex, mut by_dfa) = (0, 0, 0);
+    for (r, rule) in d.rules.iter().enumerate() {
+        let mut hays: Vec<String> = rule
+            .examples
+            .iter()
+            .chain(&rule.negative_examples)
+            .map(|e| e.replace(['«', '»'], ""))
+            .collect();
+        hays.extend(
+            [
+                "",
+                "x",
+                "jo.hansen@online.no.",
+                "10.0.0.1x",
+                "fe80::1 ::",
+                "a@b",
+                "00:1A:2B:3C:4D:5E",
+            ]
+            .map(String::from),
+        );
+        for pass in ["regex", "dfa"] {
+            if pass == "dfa" {
+                for _ in 0..=DFA_AFTER {
+                    d.find(r, "x");
+                }
+            }
+            let dfa = d.dfas[r].get().is_some_and(Option::is_some);
+            for hay in &hays {
+                for start in (0..=hay.len()).filter(|&i| hay.is_char_boundary(i)) {
+                    let h = &hay[start..];
+                    let want = d.find(r, h).filter(|&(ms, _)| ms == 0);
+                    assert_eq!(d.find_at_start(r, h), want, "{} ({pass}): {h:?}", rule.id);
+                    found += usize::from(want.is_some());
+                    by_regex += usize::from(want.is_some() && !dfa);
+                    by_dfa += usize::from(want.is_some() && dfa);
+                }
+            }
+        }
+    }
+    assert!(found > 200, "matches at the start ({found})");
+    assert!(
+        by_regex > 50 && by_dfa > 50,
+        "both ways ({by_regex}, {by_dfa})"
+    );
+    let email = d.rules.iter().position(|r| r.id == "email").unwrap();
+    assert!(
+        d.at_start[email].get().is_some_and(Option::is_some),
+        "the email rule, without a DFA, has its anchored regex"
+    );
+}
+
 fn run(d: &Detector, text: &str) -> Vec<Match> {
     let (mut scratch, mut out) = (Scratch::default(), Vec::new());
     d.detect(text, Some("note"), &mut scratch, &mut out);
