@@ -17,7 +17,7 @@
 use crate::error::Result;
 use crate::rules::entries::{self, Entry};
 use regex::Regex;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// The built-in placeholders: `example.com/.org/.net` addresses, `127.0.0.1`, `0.0.0.0`, `::1`,
@@ -33,15 +33,35 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
 
 #[derive(Debug, Default)]
 pub struct AllowList {
-    exact: HashSet<(Option<String>, String)>,
+    /// Exact values in their loose form, each with the kinds it is allowed for (`None`: any).
+    exact: HashMap<String, Vec<Option<String>>>,
     patterns: Vec<(Option<String>, Regex)>,
 }
 
+/// A value's letters and digits, lowercase: the form exact entries are compared in.
 fn loose(s: &str) -> String {
     s.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// Calls `f` with [`loose`]`(s)`, made on the stack for a short ASCII value (most values: the
+/// allow list is asked about every finding).
+fn with_loose<T>(s: &str, f: impl FnOnce(&str) -> T) -> T {
+    let mut buf = [0u8; 128];
+    if s.is_ascii() && s.len() <= buf.len() {
+        let mut n = 0;
+        for b in s.bytes().filter(u8::is_ascii_alphanumeric) {
+            buf[n] = b.to_ascii_lowercase();
+            n += 1;
+        }
+        // ASCII letters and digits are UTF-8; for ASCII, `loose` keeps and lowercases the same.
+        if let Ok(l) = std::str::from_utf8(&buf[..n]) {
+            return f(l);
+        }
+    }
+    f(&loose(s))
 }
 
 impl AllowList {
@@ -77,29 +97,38 @@ impl AllowList {
                 if value.is_empty() {
                     return Err("empty value".into());
                 }
-                self.exact.insert((kind.map(str::to_string), value));
+                let kinds = self.exact.entry(value).or_default();
+                let kind = kind.map(str::to_string);
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
             }
         }
         Ok(())
     }
 
-    /// Whether a finding of `kind` with this raw and normalized value is allowed.
+    /// Whether a finding of `kind` with this raw and normalized value is allowed. Asked about
+    /// every finding: it allocates nothing for a short ASCII value.
     pub fn allows(&self, kind: &str, raw: &str, normalized: &str) -> bool {
-        if !self.exact.is_empty() {
-            for v in [loose(raw), loose(normalized)] {
-                if self.exact.contains(&(None, v.clone()))
-                    || self.exact.contains(&(Some(kind.to_string()), v))
-                {
-                    return true;
-                }
-            }
+        let listed = |v: &str| {
+            self.exact
+                .get(v)
+                .is_some_and(|kinds| kinds.iter().any(|k| k.as_deref().is_none_or(|k| k == kind)))
+        };
+        if !self.exact.is_empty() && (with_loose(raw, listed) || with_loose(normalized, listed)) {
+            return true;
         }
-        if self.patterns.is_empty() {
+        let patterns = || {
+            self.patterns
+                .iter()
+                .filter(|(k, _)| k.as_deref().is_none_or(|k| k == kind))
+                .map(|(_, re)| re)
+        };
+        if patterns().next().is_none() {
             return false;
         }
-        let raw = loose(raw);
-        self.patterns.iter().any(|(k, re)| {
-            k.as_deref().is_none_or(|k| k == kind) && (re.is_match(normalized) || re.is_match(&raw))
+        with_loose(raw, |raw| {
+            patterns().any(|re| re.is_match(normalized) || re.is_match(raw))
         })
     }
 }
@@ -158,6 +187,35 @@ mod tests {
         assert!(
             v6.allows("ip_address", "fe80::1", "fe80::1"),
             "an IPv6 value is not a kind prefix"
+        );
+    }
+
+    /// The loose form made on the stack is the one made in a `String`: for ASCII values short
+    /// and long (past the buffer), and for values with other characters.
+    #[test]
+    fn loose_forms_agree() {
+        let long = "Ab-1.".repeat(40);
+        let values = [
+            "",
+            "John.Doe@Example.COM",
+            "+1 (415) 555-2671",
+            "--..--",
+            long.as_str(),
+            "Jürgen.Groß@Straße.de",
+            "ΑΒΓ-123",
+        ];
+        for v in values {
+            assert_eq!(with_loose(v, str::to_string), loose(v), "{v:?}");
+        }
+        assert_eq!(with_loose("Jo.Hansen@X.no", str::to_string), "johansenxno");
+        let mut a = AllowList::default();
+        a.add(&long).unwrap();
+        a.add("email:Jürgen.Groß@Straße.de").unwrap();
+        assert!(a.allows("phone", &long.to_uppercase(), "x"));
+        assert!(a.allows("email", "jürgen.groß@straße.de", "x"));
+        assert!(
+            !a.allows("phone", "jürgen.groß@straße.de", "x"),
+            "kind-specific"
         );
     }
 }
