@@ -744,6 +744,11 @@ impl Detector {
     /// Accepted spans are disjoint, so one look at the span starting last before a candidate's
     /// end tells whether it overlaps (O(k log k) for k candidates).
     fn resolve_overlaps(&self, cands: &mut Vec<Match>, out: &mut Vec<Match>) {
+        // Most strings with a candidate have one: nothing to resolve, no map to build.
+        if cands.len() == 1 {
+            out.append(cands);
+            return;
+        }
         cands.sort_by(|a, b| {
             let pa = self.rules[a.rule].priority;
             let pb = self.rules[b.rule].priority;

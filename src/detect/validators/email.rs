@@ -34,20 +34,19 @@ fn check_address(candidate: &str) -> Option<Verdict> {
     if local.starts_with('.') || local.ends_with('.') || candidate.contains("..") {
         return None;
     }
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 {
-        return None;
-    }
-    for l in &labels {
+    // The labels, checked as they come (no list of them is kept: every finding passes here).
+    let (mut labels, mut tld) = (0, "");
+    for l in domain.split('.') {
         if l.is_empty() || l.len() > 63 || l.starts_with('-') || l.ends_with('-') {
             return None;
         }
+        labels += 1;
+        tld = l;
     }
-    let tld = labels[labels.len() - 1].to_ascii_lowercase();
-    if tld.len() < 2 || !tld.bytes().all(|b| b.is_ascii_alphabetic()) {
+    if labels < 2 || tld.len() < 2 || !tld.bytes().all(|b| b.is_ascii_alphabetic()) {
         return None;
     }
-    if NOT_TLDS.contains(&tld.as_str()) {
+    if NOT_TLDS.iter().any(|t| t.eq_ignore_ascii_case(tld)) {
         return None;
     }
     Some(Verdict::new(candidate.to_ascii_lowercase()))
