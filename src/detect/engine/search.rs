@@ -20,7 +20,7 @@ pub(super) const DFA_AFTER: u32 = 4096;
 /// be larger (or that uses a feature DFAs lack, like a Unicode `\b`) keeps the `regex` crate.
 pub(super) fn region_dfa(rule: &Rule) -> Option<regex_automata::dfa::regex::Regex> {
     use regex_automata::dfa::{dense, regex::Regex};
-    if !rule.anchor_bytes.iter().any(|&b| b) {
+    if !rule.anchor_bytes.iter().any(|&b| b) || !dfa_within_reach(rule) {
         return None;
     }
     Regex::builder()
@@ -31,6 +31,18 @@ pub(super) fn region_dfa(rule: &Rule) -> Option<regex_automata::dfa::regex::Rege
         )
         .build(rule.regex.as_str())
         .ok()
+}
+
+/// The most states a rule's NFA may have for its DFA to be tried. The rules' DFAs come from
+/// NFAs of at most about 300 states (a street address: 291, a date of birth: 297); the email
+/// rule's counted repetitions make 1,272, and determinizing them ran for 13 ms before its DFA
+/// outgrew the size limit: an attempt paid by every scan that searches it [`DFA_AFTER`] times.
+const DFA_NFA_STATES: usize = 1000;
+
+/// Whether a DFA of `rule`'s regex is worth trying (see [`DFA_NFA_STATES`]).
+pub(super) fn dfa_within_reach(rule: &Rule) -> bool {
+    regex_automata::nfa::thompson::NFA::new(rule.regex.as_str())
+        .is_ok_and(|nfa| nfa.states().len() <= DFA_NFA_STATES)
 }
 
 /// The leftmost-first match in `hay`, as [`regex::Regex::find`] gives it; `None` when the DFA
