@@ -125,6 +125,7 @@ struct Files {
     jsonl: std::path::PathBuf,
     text: std::path::PathBuf,
     parquet: std::path::PathBuf,
+    dense: std::path::PathBuf,
 }
 
 static FILES: LazyLock<Files> = LazyLock::new(|| {
@@ -139,11 +140,15 @@ static FILES: LazyLock<Files> = LazyLock::new(|| {
     std::fs::write(&text, lines).expect("write");
     let parquet = dir.path().join("chat.parquet");
     corpus::write_parquet(4 << 20, &parquet).expect("write");
+    let dense = dir.path().join("dense.txt");
+    let mut f = std::fs::File::create(&dense).expect("create");
+    corpus::write_dense_text(1 << 20, &mut f).expect("write");
     Files {
         _dir: dir,
         jsonl,
         text,
         parquet,
+        dense,
     }
 });
 
@@ -163,13 +168,16 @@ impl piiscan::scan::Diagnostics for Quiet {
     fn skipped(&mut self, _: &piiscan::findings::Skipped) {}
 }
 
-/// A whole one-thread scan (reader, detector, findings) of ~4 MB of input per format.
-#[divan::bench(args = ["jsonl", "text", "parquet"])]
+/// A whole one-thread scan (reader, detector, findings) of ~4 MB of input per format, and of
+/// 1 MB of text dense with personal data (`dense`: a finding every ~25 bytes, where the cost
+/// per finding shows: validation, context, allow list, fingerprint).
+#[divan::bench(args = ["jsonl", "text", "parquet", "dense"])]
 fn scan_format(bencher: Bencher, format: &str) {
     let files = &*FILES;
     let path = match format {
         "jsonl" => &files.jsonl,
         "text" => &files.text,
+        "dense" => &files.dense,
         _ => &files.parquet,
     };
     // Bytes scanned: the file for JSONL and text, the decoded strings for Parquet (its

@@ -193,6 +193,25 @@ pub fn write_jsonl(target: usize, w: &mut impl Write) -> std::io::Result<u64> {
     Ok(total + buf.len() as u64)
 }
 
+/// Dense personal data, as in a contact export or a support log: text lines of two PII values
+/// each (`Contact jan.khan07@gmx.de, or +44 7400 123456.`), a finding every ~25 bytes.
+pub fn write_dense_text(target: usize, w: &mut impl Write) -> std::io::Result<u64> {
+    let mut r = Rng(0x5eed_de45);
+    let mut buf = Vec::with_capacity(1 << 20);
+    let mut total = 0u64;
+    while total + (buf.len() as u64) < target as u64 {
+        let (a, b) = (pii(&mut r), pii(&mut r));
+        writeln!(buf, "Contact {a}, or {b}.")?;
+        if buf.len() >= 1 << 20 {
+            w.write_all(&buf)?;
+            total += buf.len() as u64;
+            buf.clear();
+        }
+    }
+    w.write_all(&buf)?;
+    Ok(total + buf.len() as u64)
+}
+
 /// Writes the same records as Parquet: one `messages` column (list of struct role, content),
 /// snappy, row groups of 4096 rows, as HuggingFace datasets store chat data.
 pub fn write_parquet(
