@@ -14,6 +14,7 @@
 //!
 //! The binary (`src/main.rs`) only parses arguments and calls [`scan::run`] or [`rules`].
 
+mod backlog;
 pub mod config;
 pub mod detect;
 pub mod error;
