@@ -7,7 +7,8 @@
 # Scans SIZE_MIB (default 128) of the benchmark corpus (examples/gen_corpus.rs) with
 # `scan -q --threads 1 FILE --format jsonl -o /dev/null`, RUNS times each (default 5), and
 # checks that both binaries report the same number of findings. INPUT_FORMAT=text reads the
-# same lines as plain text (`--input-format text`). Build the old binary from a
+# same lines as plain text (`--input-format text`); CORPUS=dense scans text dense with personal
+# data instead (benches/corpus.sh). Build the old binary from a
 # worktree of the older commit (`git worktree add /tmp/old REV && cargo build --release
 # --manifest-path /tmp/old/Cargo.toml`).
 set -euo pipefail
@@ -43,8 +44,8 @@ for ((i = 0; i < runs; i++)); do
   [[ -z $best_b || $b -lt $best_b ]] && best_b=$b
 done
 awk -v a="$best_a" -v b="$best_b" -v n="$bytes" -v f="$fa" -v r="$runs" \
-  -v old="$old" -v new="$new" -v as="${INPUT_FORMAT:-jsonl}" 'BEGIN {
-  printf "%.1f MB of chat JSONL read as %s, %d findings each, best of %d interleaved runs, 1 thread\n", n / 1e6, as, f, r
+  -v old="$old" -v new="$new" -v as="${INPUT_FORMAT:-its extension says}" -v file="$file" 'BEGIN {
+  printf "%s (%.1f MB) read as %s, %d findings each, best of %d interleaved runs, 1 thread\n", file, n / 1e6, as, f, r
   printf "%-40s %8.3f s %8.1f MB/s\n", old, a / 1e6, n / a
   printf "%-40s %8.3f s %8.1f MB/s\n", new, b / 1e6, n / b
   printf "new vs old: %.2fx\n", a / b

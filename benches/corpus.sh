@@ -1,14 +1,20 @@
 # Sourced by the benchmark scripts: `corpus MIB` prints the path of MIB MiB of the benchmark
 # corpus (examples/gen_corpus.rs, the generator the Rust benchmarks share), writing it to
 # target/bench-corpus/ first if it is not there (the generator is deterministic, so a file
-# written earlier is the same corpus).
+# written earlier is the same corpus). CORPUS=dense picks the text dense with personal data
+# instead (two PII values a line, a finding every ~23 bytes: the cost per finding).
 corpus() {
-  local file=target/bench-corpus/chat-$1MiB.jsonl
+  local file=target/bench-corpus/chat-$1MiB.jsonl kind=
+  case ${CORPUS:-chat} in
+    chat) ;;
+    dense) file=target/bench-corpus/dense-$1MiB.txt kind=dense ;;
+    *) echo "CORPUS is chat or dense" >&2; exit 2 ;;
+  esac
   if [[ ! -s $file ]]; then
     cargo build --release --quiet --example gen_corpus
     mkdir -p target/bench-corpus
     echo "generating $file ..." >&2
-    target/release/examples/gen_corpus "$1" "$file" >/dev/null
+    target/release/examples/gen_corpus "$1" "$file" $kind >/dev/null
   fi
   echo "$file"
 }
