@@ -179,10 +179,25 @@ pub fn write_vision_jsonl(target: usize, image: usize, w: &mut impl Write) -> st
 
 /// Streams about `target` bytes of corpus as JSON Lines into `w`; returns the bytes written.
 pub fn write_jsonl(target: usize, w: &mut impl Write) -> std::io::Result<u64> {
+    let mut records = records(target).enumerate();
+    write_buffered(w, |buf| {
+        let Some((i, (user, assistant))) = records.next() else {
+            return false;
+        };
+        jsonl_line(i, &user, &assistant, buf);
+        true
+    })
+}
+
+/// Writes what `fill` appends to the buffer, a MiB at a time, until it returns false; returns
+/// the bytes written.
+fn write_buffered(
+    w: &mut impl Write,
+    mut fill: impl FnMut(&mut Vec<u8>) -> bool,
+) -> std::io::Result<u64> {
     let mut buf = Vec::with_capacity(1 << 20);
     let mut total = 0u64;
-    for (i, (user, assistant)) in records(target).enumerate() {
-        jsonl_line(i, &user, &assistant, &mut buf);
+    while fill(&mut buf) {
         if buf.len() >= 1 << 20 {
             w.write_all(&buf)?;
             total += buf.len() as u64;
@@ -197,19 +212,17 @@ pub fn write_jsonl(target: usize, w: &mut impl Write) -> std::io::Result<u64> {
 /// each (`Contact jan.khan07@gmx.de, or +44 7400 123456.`), a finding every ~25 bytes.
 pub fn write_dense_text(target: usize, w: &mut impl Write) -> std::io::Result<u64> {
     let mut r = Rng(0x5eed_de45);
-    let mut buf = Vec::with_capacity(1 << 20);
-    let mut total = 0u64;
-    while total + (buf.len() as u64) < target as u64 {
-        let (a, b) = (pii(&mut r), pii(&mut r));
-        writeln!(buf, "Contact {a}, or {b}.")?;
-        if buf.len() >= 1 << 20 {
-            w.write_all(&buf)?;
-            total += buf.len() as u64;
-            buf.clear();
+    let mut size = 0;
+    write_buffered(w, |buf| {
+        if size >= target {
+            return false;
         }
-    }
-    w.write_all(&buf)?;
-    Ok(total + buf.len() as u64)
+        let (a, b) = (pii(&mut r), pii(&mut r));
+        let line = format!("Contact {a}, or {b}.\n");
+        size += line.len();
+        buf.extend_from_slice(line.as_bytes());
+        true
+    })
 }
 
 /// Writes the same records as Parquet: one `messages` column (list of struct role, content),
