@@ -1,8 +1,8 @@
 //! The scan pipeline. Files are split into work units (a newline-aligned chunk of a JSON Lines
 //! or text file, or a Parquet row group); units run on a rayon pool, a bounded number ahead of
 //! the writer, and hand their results on in small parts that are emitted strictly in order. So
-//! output is the same whatever the thread count or chunk size, and memory is bounded by the
-//! parts in flight rather than by the size of the input.
+//! output is the same whatever the thread count or chunk size, and memory is bounded by what
+//! the units may hold for the writer (`backlog`) rather than by the size of the input.
 
 use crate::backlog::Backlog;
 use crate::detect::{AllowList, Detector, FieldKinds, Scratch, ValidationEnv};
@@ -29,8 +29,9 @@ const PARTS_IN_FLIGHT: usize = 2;
 
 /// Items (findings and errors) the units after the one being written may hold together before
 /// they block. On text dense with personal data (`gen_corpus 16 dense`: a finding every 23
-/// bytes, 180,000 in a 4 MiB chunk) a two-thread scan peaked at 78 MB RssAnon with this, 21 MB
-/// when each unit could hold only two parts (and the second thread then mostly waited).
+/// bytes, 180,000 in a 4 MiB chunk) a two-thread scan peaked at 51–78 MB RssAnon with this
+/// (two runs), 21 MB when each unit could hold only two parts (and the second thread then
+/// mostly waited).
 const ITEMS_AHEAD: usize = 1 << 16;
 
 /// Default size of the chunks a large file is split into.
