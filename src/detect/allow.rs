@@ -115,20 +115,19 @@ impl AllowList {
                 .get(v)
                 .is_some_and(|kinds| kinds.iter().any(|k| k.as_deref().is_none_or(|k| k == kind)))
         };
-        if !self.exact.is_empty() && (with_loose(raw, listed) || with_loose(normalized, listed)) {
-            return true;
-        }
         let patterns = || {
             self.patterns
                 .iter()
                 .filter(|(k, _)| k.as_deref().is_none_or(|k| k == kind))
                 .map(|(_, re)| re)
         };
-        if patterns().next().is_none() {
+        if self.exact.is_empty() && patterns().next().is_none() {
             return false;
         }
+        // The raw value's loose form is made once, for the exact entries and the patterns.
         with_loose(raw, |raw| {
-            patterns().any(|re| re.is_match(normalized) || re.is_match(raw))
+            (!self.exact.is_empty() && (listed(raw) || with_loose(normalized, listed)))
+                || patterns().any(|re| re.is_match(normalized) || re.is_match(raw))
         })
     }
 }
